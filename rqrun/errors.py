@@ -1,0 +1,141 @@
+"""Every error rqrun raises, and the exit code each one means.
+
+The tree (exit code in brackets, see ``spec/cli.md``)::
+
+    RqrunError
+    ├── UsageError [2]            bad flag value, bad combination of options
+    ├── InputError [3]            a collection, environment or data file that cannot be used
+    ├── RunError [4]              the run could not do what it was asked
+    │   ├── RequestSendError      network, timeout, TLS: nothing (or not all) came back
+    │   └── ScriptError           a script raised, did not compile, timed out or was killed
+    │       ├── ScriptCompileError
+    │       ├── ScriptTimeout
+    │       └── SandboxKilled
+    └── VaultError [5]            the vault cannot give what was asked
+        ├── VaultLocked           no key could unlock it, or it failed to authenticate
+        ├── SecretNotFound        an unresolved ``{{vault:key}}``
+        ├── SecretNotAllowed      a secret bound for a host outside its allow-list
+        └── ProviderError         AWS failed and nothing was cached
+
+This module imports nothing from rqrun, so every module can import it.
+"""
+
+from __future__ import annotations
+
+import enum
+
+__all__ = [
+    "ExitCode",
+    "RqrunError",
+    "UsageError",
+    "InputError",
+    "RunError",
+    "RequestSendError",
+    "ScriptError",
+    "ScriptCompileError",
+    "ScriptTimeout",
+    "SandboxKilled",
+    "VaultError",
+    "VaultLocked",
+    "SecretNotFound",
+    "SecretNotAllowed",
+    "ProviderError",
+]
+
+
+@enum.unique
+class ExitCode(enum.IntEnum):
+    OK = 0
+    TESTS_FAILED = 1
+    USAGE = 2
+    INPUT = 3
+    RUN = 4
+    VAULT = 5
+    INTERRUPTED = 130
+
+
+class RqrunError(Exception):
+    """Base of every error meant for a user: a message, where it happened, and how to fix it."""
+
+    exit_code: ExitCode = ExitCode.RUN
+    reference: str = "rqrun-error"
+
+    def __init__(self, message: str, *, where: str | None = None, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.where = where
+        self.hint = hint
+
+    def one_line(self) -> str:
+        """The single line shown to a user: ``where: message (hint)``."""
+        text = f"{self.where}: {self.message}" if self.where else self.message
+        if self.hint:
+            text = f"{text} ({self.hint})"
+        return text
+
+    def __str__(self) -> str:
+        return self.one_line()
+
+
+class UsageError(RqrunError):
+    exit_code = ExitCode.USAGE
+    reference = "usage"
+
+
+class InputError(RqrunError):
+    exit_code = ExitCode.INPUT
+    reference = "invalid-input"
+
+
+class RunError(RqrunError):
+    exit_code = ExitCode.RUN
+    reference = "run-error"
+
+
+class RequestSendError(RunError):
+    reference = "request-failed"
+
+    def __init__(self, message: str, *, kind: str = "network", **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.kind = kind  # network | timeout | tls | protocol | too-large | invalid-request
+
+
+class ScriptError(RunError):
+    reference = "script-error"
+
+    def __init__(self, message: str, *, line: int | None = None, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.line = line
+
+
+class ScriptCompileError(ScriptError):
+    reference = "script-compile-error"
+
+
+class ScriptTimeout(ScriptError):
+    reference = "script-timeout"
+
+
+class SandboxKilled(ScriptError):
+    reference = "sandbox-killed"
+
+
+class VaultError(RqrunError):
+    exit_code = ExitCode.VAULT
+    reference = "vault-error"
+
+
+class VaultLocked(VaultError):
+    reference = "vault-locked"
+
+
+class SecretNotFound(VaultError):
+    reference = "secret-not-found"
+
+
+class SecretNotAllowed(VaultError):
+    reference = "secret-not-allowed"
+
+
+class ProviderError(VaultError):
+    reference = "provider-error"
