@@ -1,0 +1,3 @@
+from rqrun.cli.main import main
+
+main()

@@ -1,0 +1,94 @@
+"""The ``rqrun`` entry point and the one place where errors become exit codes.
+
+Sub-commands live in their own modules and are imported only when invoked, so that
+``rqrun --version`` and ``rqrun --help`` stay fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+from rqrun._version import __version__
+from rqrun.errors import ExitCode, RqrunError
+
+__all__ = ["main", "cli"]
+
+# name -> (module, attribute, short help). The help is here so that `rqrun --help` lists
+# commands without importing them.
+_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "run": ("rqrun.cli.run_cmd", "run", "Run a collection and report the results."),
+    "check": ("rqrun.cli.check_cmd", "check", "Load a collection and list what it needs, sending nothing."),
+    "demo": ("rqrun.cli.demo_cmd", "demo", "Start the bundled demo API and run the demo collection against it."),
+    "vault": ("rqrun.cli.vault_cmd", "vault", "Manage secrets: the local vault and AWS Secrets Manager."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        spec = _COMMANDS.get(cmd_name)
+        if spec is None:
+            return None
+        module = importlib.import_module(spec[0])
+        command: click.Command = getattr(module, spec[1])
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, spec[2]) for name, spec in sorted(_COMMANDS.items())]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="rqrun", message="%(prog)s %(version)s")
+@click.option(
+    "--vault",
+    "vault_path",
+    envvar="RQRUN_VAULT",
+    type=click.Path(dir_okay=False),
+    help="Vault file (default: $RQRUN_HOME/vault.json).",
+)
+@click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too).")
+@click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks.")
+@click.pass_context
+def cli(ctx: click.Context, vault_path: str | None, no_color: bool, debug: bool) -> None:
+    """Run Requestly and Postman collections, with Python scripts and a vault for secrets."""
+    ctx.ensure_object(dict)
+    ctx.obj["vault_path"] = vault_path
+    ctx.obj["color"] = not no_color and "NO_COLOR" not in os.environ
+    ctx.obj["debug"] = debug
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Run the CLI; map every error to its exit code and a one-line message."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        rv = cli.main(args=argv, prog_name="rqrun", standalone_mode=False)
+    except RqrunError as exc:
+        if debug:
+            raise
+        click.echo(f"rqrun: error: {exc.one_line()}", err=True)
+        sys.exit(int(exc.exit_code))
+    except click.exceptions.Abort:
+        click.echo("rqrun: interrupted", err=True)
+        sys.exit(int(ExitCode.INTERRUPTED))
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(int(ExitCode.USAGE) if isinstance(exc, click.UsageError) else exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("rqrun: interrupted", err=True)
+        sys.exit(int(ExitCode.INTERRUPTED))
+    except BrokenPipeError:
+        sys.exit(int(ExitCode.OK))
+    if isinstance(rv, int):
+        sys.exit(rv)
+    return rv
