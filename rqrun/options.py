@@ -1,0 +1,49 @@
+"""Everything a run can be asked to do, as one frozen value.
+
+The library never sees click or argv: the CLI builds a :class:`RunOptions` and hands it over,
+and so can any Python caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+__all__ = ["RunOptions", "DEFAULT_TIMEOUT_REQUEST_MS", "DEFAULT_TIMEOUT_SCRIPT_MS"]
+
+DEFAULT_TIMEOUT_REQUEST_MS = 30_000
+DEFAULT_TIMEOUT_SCRIPT_MS = 5_000
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """The options of one run. Paths are as the user gave them; loaders resolve them."""
+
+    collection: str
+    environment: str | None = None
+    env_name: str | None = None
+    globals: str | None = None
+    env_vars: Mapping[str, str] = field(default_factory=dict)
+    global_vars: Mapping[str, str] = field(default_factory=dict)
+    iteration_count: int | None = None
+    iteration_data: str | None = None
+    folders: tuple[str, ...] = ()
+    delay_request_ms: int = 0
+    bail: bool = False
+    timeout_request_ms: int = DEFAULT_TIMEOUT_REQUEST_MS
+    timeout_script_ms: int = DEFAULT_TIMEOUT_SCRIPT_MS
+    timeout_ms: int | None = None
+    script_memory_mb: int = 256
+    insecure: bool = False
+    follow_redirects: bool = True
+    max_redirects: int = 10
+    reporters: tuple[str, ...] = ("cli",)
+    reporter_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    export_environment: str | None = None
+    export_globals: str | None = None
+    aws_config: str | None = None
+    strict_variables: bool = False
+    quiet: bool = False
+    color: bool = False
+    vault_path: str | None = None
+    response_body_limit: int = 1_000_000  # characters of each response body kept in reports
