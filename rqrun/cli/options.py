@@ -1,0 +1,118 @@
+"""Every option of ``rqrun run``, declared once, in groups, with Newman's names where they exist.
+
+Each group is a decorator factory: commands attach the groups they need. Checks that involve
+several options live in ``check_*`` functions that raise :class:`UsageError` with an exact message.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, TypeVar
+
+import click
+
+from rqrun.errors import UsageError
+from rqrun.options import DEFAULT_TIMEOUT_REQUEST_MS, DEFAULT_TIMEOUT_SCRIPT_MS
+
+__all__ = ["input_options", "variable_options", "run_control_options", "network_options", "reporter_options",
+           "parse_assignments", "parse_reporters", "KNOWN_REPORTERS"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+KNOWN_REPORTERS = ("cli", "json", "junit", "html")
+
+
+def _apply(options: list[Callable[[F], F]]) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
+
+
+_FILE = click.Path(dir_okay=False)
+_MS = click.IntRange(min=0)
+
+
+def input_options() -> Callable[[F], F]:
+    """Input: what to run with."""
+    return _apply(
+        [
+            click.option("-e", "--environment", type=_FILE, help="Environment file (Requestly, Postman or flat JSON)."),
+            click.option("--env-name", metavar="NAME", help="Pick one environment when the file holds several."),
+            click.option("-g", "--globals", "globals_file", type=_FILE, help="Globals file."),
+            click.option("-d", "--iteration-data", type=_FILE, help="CSV or JSON data file, one row per iteration."),
+        ]
+    )
+
+
+def variable_options() -> Callable[[F], F]:
+    """Variables: values given on the command line."""
+    return _apply(
+        [
+            click.option("--env-var", "env_vars", multiple=True, metavar="KEY=VALUE", help="Set an environment variable (repeatable)."),
+            click.option("--global-var", "global_vars", multiple=True, metavar="KEY=VALUE", help="Set a global variable (repeatable)."),
+            click.option("--strict-variables", is_flag=True, help="An unresolved {{var}} fails the request instead of a warning."),
+            click.option("--export-environment", type=_FILE, help="Write the environment as it stands after the run."),
+            click.option("--export-globals", type=_FILE, help="Write the globals as they stand after the run."),
+        ]
+    )
+
+
+def run_control_options() -> Callable[[F], F]:
+    """Run control: what runs, how often, and when to stop."""
+    return _apply(
+        [
+            click.option("-n", "--iteration-count", type=click.IntRange(min=1), help="Iterations (default 1, or the data file's rows)."),
+            click.option("--folder", "folders", multiple=True, metavar="NAME", help="Run only this folder or request (name or A/B path; repeatable)."),
+            click.option("--delay-request", type=_MS, default=0, show_default=True, metavar="MS", help="Wait between requests."),
+            click.option("--bail", is_flag=True, help="Stop at the first failed test or error."),
+            click.option("--timeout", "timeout_run", type=click.IntRange(min=1), metavar="MS", help="Limit for the whole run."),
+            click.option("--timeout-script", type=click.IntRange(min=1), default=DEFAULT_TIMEOUT_SCRIPT_MS, show_default=True, metavar="MS", help="Wall-clock limit per script."),
+            click.option("--script-memory", type=click.IntRange(min=32), default=256, show_default=True, metavar="MB", help="Memory limit of the script worker."),
+            click.option("--aws-config", metavar="NAME", help="Use this AWS configuration for this run."),
+        ]
+    )
+
+
+def network_options() -> Callable[[F], F]:
+    """Network and TLS."""
+    return _apply(
+        [
+            click.option("--timeout-request", type=click.IntRange(min=1), default=DEFAULT_TIMEOUT_REQUEST_MS, show_default=True, metavar="MS", help="Per-request timeout."),
+            click.option("-k", "--insecure", is_flag=True, help="Do not verify TLS certificates."),
+            click.option("--ignore-redirects", is_flag=True, help="Do not follow redirects."),
+            click.option("--max-redirects", type=click.IntRange(min=0), default=10, show_default=True, help="Redirects followed before giving up."),
+        ]
+    )
+
+
+def reporter_options() -> Callable[[F], F]:
+    """Reporters: what is written, and where."""
+    return _apply(
+        [
+            click.option("-r", "--reporters", default="cli", show_default=True, metavar="LIST", help="Comma list of cli,json,junit."),
+            click.option("--reporter-json-export", type=_FILE, metavar="PATH", help="Where the JSON report goes (default rqrun-report.json)."),
+            click.option("--reporter-junit-export", type=_FILE, metavar="PATH", help="Where the JUnit report goes (default rqrun-report.xml)."),
+            click.option("--reporter-html-export", type=_FILE, metavar="PATH", help="Where the HTML report goes."),
+            click.option("-q", "--quiet", is_flag=True, help="Print only failures and the summary."),
+        ]
+    )
+
+
+def parse_assignments(values: tuple[str, ...], flag: str) -> dict[str, str]:
+    """``KEY=VALUE`` pairs; the value may itself contain ``=``."""
+    result: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"{flag} expects KEY=VALUE, got {item!r}")
+        result[key.strip()] = value
+    return result
+
+
+def parse_reporters(text: str) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
+    if not names:
+        raise UsageError("--reporters needs at least one name", hint=f"known: {', '.join(KNOWN_REPORTERS)}")
+    return names

@@ -1,0 +1,85 @@
+"""``rqrun run``: flags in, :class:`RunOptions` out, the library does the rest."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from rqrun.cli.options import (
+    input_options,
+    network_options,
+    parse_assignments,
+    parse_reporters,
+    reporter_options,
+    run_control_options,
+    variable_options,
+)
+from rqrun.options import RunOptions
+
+__all__ = ["run", "build_options"]
+
+
+def build_options(ctx: click.Context, collection: str, params: dict[str, Any]) -> RunOptions:
+    reporters = parse_reporters(params["reporters"])
+    reporter_opts: dict[str, dict[str, Any]] = {}
+    for name in ("json", "junit", "html"):
+        path = params.get(f"reporter_{name}_export")
+        if path:
+            reporter_opts[name] = {"export": path}
+    obj = ctx.find_root().obj or {}
+    color = bool(obj.get("color", True)) and sys.stdout.isatty()
+    return RunOptions(
+        collection=collection,
+        environment=params["environment"],
+        env_name=params["env_name"],
+        globals=params["globals_file"],
+        env_vars=parse_assignments(params["env_vars"], "--env-var"),
+        global_vars=parse_assignments(params["global_vars"], "--global-var"),
+        iteration_count=params["iteration_count"],
+        iteration_data=params["iteration_data"],
+        folders=tuple(params["folders"]),
+        delay_request_ms=params["delay_request"],
+        bail=params["bail"],
+        timeout_request_ms=params["timeout_request"],
+        timeout_script_ms=params["timeout_script"],
+        timeout_ms=params["timeout_run"],
+        script_memory_mb=params["script_memory"],
+        insecure=params["insecure"],
+        follow_redirects=not params["ignore_redirects"],
+        max_redirects=params["max_redirects"],
+        reporters=reporters,
+        reporter_options=reporter_opts,
+        export_environment=params["export_environment"],
+        export_globals=params["export_globals"],
+        aws_config=params["aws_config"],
+        strict_variables=params["strict_variables"],
+        quiet=params["quiet"],
+        color=color,
+        vault_path=obj.get("vault_path"),
+    )
+
+
+@click.command("run", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("collection", type=click.Path())
+@input_options()
+@variable_options()
+@run_control_options()
+@network_options()
+@reporter_options()
+@click.pass_context
+def run(ctx: click.Context, collection: str, **params: Any) -> int:
+    """Run COLLECTION (a Requestly export, a Requestly workspace folder, or a Postman collection).
+
+    \b
+    Examples:
+      rqrun run api.json -e staging.json
+      rqrun run api.json -d users.csv --reporters cli,junit --reporter-junit-export out/junit.xml
+      rqrun run api.json --folder Auth --env-var baseUrl=http://127.0.0.1:8000 --bail
+    """
+    from rqrun.runner import run as run_collection
+
+    options = build_options(ctx, collection, params)
+    result = run_collection(options)
+    return result.exit_code

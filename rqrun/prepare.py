@@ -1,0 +1,275 @@
+"""Turn a request template into the exact request to send: rendered, authorised, encoded.
+
+Pure: no I/O except reading the files a multipart or binary body names. The HTTP layer sends
+what comes out of here and nothing else, so what a report shows is what went on the wire.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import mimetypes
+import os
+import re
+import secrets
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+from urllib.parse import urlsplit
+
+from rqrun.errors import RequestSendError
+from rqrun.model import Auth, Body, Folder, KeyValue, Request
+from rqrun.variables import Renderer
+
+__all__ = [
+    "PreparedRequest",
+    "effective_auth",
+    "prepare",
+    "encode_query",
+    "BODYLESS_METHODS",
+]
+
+#: Methods whose body Postman drops unless ``disableBodyPruning`` is set.
+BODYLESS_METHODS = frozenset({"GET", "HEAD", "COPY", "PURGE", "UNLOCK"})
+
+#: Characters that stay as they are in a query key or value; everything else is percent-encoded
+#: (close to what Postman sends: reserved delimiters and non-ASCII are encoded, ``{}`` kept).
+_QUERY_SAFE = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$()*,;:@/?[]{}|\\^`"
+)
+_PCT = re.compile(r"%[0-9A-Fa-f]{2}")
+_PATH_VARIABLE = re.compile(r"(?<![\w:]):([A-Za-z_][\w.-]*)")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+@dataclass
+class PreparedRequest:
+    """A request ready for the wire. ``content`` is the whole body (multipart included)."""
+
+    method: str
+    url: str
+    headers: list[tuple[str, str]]
+    content: bytes | None = None
+    body_preview: str | None = None
+    digest: tuple[str, str] | None = None  # username, password: httpx answers the challenge
+    used_secrets: set[str] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
+    unresolved: set[str] = field(default_factory=set)
+
+    @property
+    def host(self) -> str:
+        return (urlsplit(self.url).hostname or "").lower()
+
+    def header(self, name: str) -> str | None:
+        lowered = name.lower()
+        for key, value in self.headers:
+            if key.lower() == lowered:
+                return value
+        return None
+
+
+def effective_auth(chain: Sequence[Folder], request: Request) -> Auth:
+    """The auth that applies: the request's own, or the nearest ancestor's that is not inherit."""
+    if request.auth.type != "inherit":
+        return request.auth
+    for folder in reversed(chain):
+        if folder.auth.type != "inherit":
+            return folder.auth
+    return Auth(type="none")
+
+
+def _encode_component(text: str, *, is_key: bool) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "%" and _PCT.match(text, i):
+            out.append(text[i : i + 3])  # keep what the user already encoded
+            i += 3
+            continue
+        if char in _QUERY_SAFE or (char == "=" and not is_key):
+            out.append(char)
+        else:
+            out.extend(f"%{b:02X}" for b in char.encode("utf-8"))
+        i += 1
+    return "".join(out)
+
+
+def encode_query(pairs: Iterable[tuple[str, str | None]]) -> str:
+    """``k=v&k2=v2``; a pair whose value is None is sent as the bare key."""
+    parts = []
+    for key, value in pairs:
+        encoded = _encode_component(key, is_key=True)
+        if value is not None:
+            encoded += "=" + _encode_component(value, is_key=False)
+        parts.append(encoded)
+    return "&".join(parts)
+
+
+def _substitute_path_variables(url: str, variables: list[KeyValue], renderer: Renderer) -> str:
+    values = {kv.key: renderer.render(kv.value) for kv in variables if kv.key}
+    if not values:
+        return url
+    scheme_end = url.find("://")
+    head, rest = (url[: scheme_end + 3], url[scheme_end + 3 :]) if scheme_end >= 0 else ("", url)
+
+    def replace(match: re.Match[str]) -> str:
+        value = values.get(match.group(1))
+        return value if value else match.group(0)  # an empty value keeps ":name", as Newman does
+
+    return head + _PATH_VARIABLE.sub(replace, rest)
+
+
+def _rows(rows: Iterable[KeyValue], renderer: Renderer) -> list[tuple[str, str]]:
+    return [(renderer.render(r.key), renderer.render(r.value)) for r in rows if r.enabled and r.key]
+
+
+def _build_url(request: Request, renderer: Renderer) -> str:
+    url = renderer.render(request.url.strip())
+    url = _substitute_path_variables(url, request.path_variables, renderer)
+    if url and not _SCHEME.match(url):
+        url = "http://" + url
+    url, _, fragment = url.partition("#")
+    base, sep, existing_query = url.partition("?")
+    query = encode_query(_rows(request.query, renderer))
+    joined = "&".join(part for part in (existing_query, query) if part)
+    if joined or (sep and not existing_query and not query):
+        base = f"{base}?{joined}"
+    return base
+
+
+def _multipart(parts: list[tuple[str, str | None, str | None, bytes]]) -> tuple[bytes, str]:
+    boundary = "----rqrun" + secrets.token_hex(12)
+    chunks: list[bytes] = []
+    for name, filename, content_type, data in parts:
+        quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+        disposition = f'form-data; name="{quoted}"'
+        if filename is not None:
+            disposition += f'; filename="{filename.replace(chr(34), chr(92) + chr(34))}"'
+        head = f"--{boundary}\r\nContent-Disposition: {disposition}\r\n"
+        if content_type:
+            head += f"Content-Type: {content_type}\r\n"
+        chunks.append(head.encode("utf-8") + b"\r\n" + data + b"\r\n")
+    chunks.append(f"--{boundary}--\r\n".encode())
+    return b"".join(chunks), f"multipart/form-data; boundary={boundary}"
+
+
+def _read_file(path: str, what: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise RequestSendError(
+            f"cannot read {what} {path!r}: {exc.strerror or exc}", kind="invalid-request"
+        ) from None
+
+
+def _graphql_body(body: Body, renderer: Renderer) -> str:
+    gql = body.graphql
+    query = renderer.render(gql.query) if gql else ""
+    variables = renderer.render(gql.variables).strip() if gql else ""
+    text = '{"query":' + json.dumps(query, ensure_ascii=False)
+    # Variables are inserted as written, as Newman does: the server sees the user's JSON.
+    text += ',"variables":' + (variables or "{}")
+    if gql and gql.operation_name:
+        text += ',"operationName":' + json.dumps(renderer.render(gql.operation_name), ensure_ascii=False)
+    return text + "}"
+
+
+def _body(request: Request, renderer: Renderer, method: str) -> tuple[bytes | None, str | None, str | None]:
+    """(content, content type, text preview) of the request body."""
+    body = request.body
+    if method in BODYLESS_METHODS and not request.settings.get("disable_body_pruning"):
+        return None, None, None
+    if body.mode == "raw":
+        text = renderer.render(body.raw)
+        if not text:
+            return None, None, None
+        return text.encode("utf-8"), body.content_type, text
+    if body.mode == "urlencoded":
+        rows = _rows(body.urlencoded, renderer)
+        if not rows:
+            return None, None, None
+        text = encode_query(rows)
+        return text.encode("ascii"), "application/x-www-form-urlencoded", text
+    if body.mode == "graphql":
+        text = _graphql_body(body, renderer)
+        return text.encode("utf-8"), "application/json", text
+    if body.mode == "formdata":
+        parts: list[tuple[str, str | None, str | None, bytes]] = []
+        preview: list[str] = []
+        for part in body.formdata:
+            if not part.enabled or not part.key:
+                continue
+            key = renderer.render(part.key)
+            if part.kind == "file":
+                for path in part.files:
+                    filename = os.path.basename(path)
+                    ctype = part.content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+                    parts.append((key, filename, ctype, _read_file(path, "form file")))
+                    preview.append(f"{key}=@{filename}")
+            else:
+                value = renderer.render(part.value)
+                parts.append((key, None, part.content_type, value.encode("utf-8")))
+                preview.append(f"{key}={value}")
+        if not parts:
+            return None, None, None
+        content, ctype = _multipart(parts)
+        return content, ctype, "\n".join(preview)
+    if body.mode == "file" and body.file:
+        data = _read_file(body.file, "body file")
+        return data, body.content_type or "application/octet-stream", f"<file {os.path.basename(body.file)}>"
+    return None, None, None
+
+
+def _apply_auth(
+    auth: Auth, renderer: Renderer, headers: list[tuple[str, str]], url: str, warnings: list[str]
+) -> tuple[str, tuple[str, str] | None]:
+    """Add the auth header or query parameter; returns the URL and digest credentials if any."""
+    params = {k: renderer.render(v) if isinstance(v, str) else v for k, v in auth.params.items()}
+    names = {k.lower() for k, _ in headers}
+    if auth.type == "bearer" or (auth.type == "oauth2" and params.get("accessToken")):
+        token = params.get("token") or params.get("accessToken") or ""
+        if token and "authorization" not in names:
+            headers.append(("Authorization", f"Bearer {token}"))
+    elif auth.type == "basic":
+        if "authorization" not in names:
+            raw = f"{params.get('username', '')}:{params.get('password', '')}".encode("utf-8")
+            headers.append(("Authorization", "Basic " + base64.b64encode(raw).decode("ascii")))
+    elif auth.type == "apikey":
+        key, value = params.get("key", ""), params.get("value", "")
+        if key and params.get("in", "header") == "query":
+            url += ("&" if "?" in url else "?") + encode_query([(key, value)])
+        elif key and key.lower() not in names:
+            headers.append((key, value))
+    elif auth.type == "digest":
+        return url, (params.get("username", ""), params.get("password", ""))
+    elif auth.type not in ("none", "inherit"):
+        warnings.append(f"auth type {auth.params.get('name', auth.type)!r} is not supported: sent without it")
+    return url, None
+
+
+def prepare(request: Request, chain: Sequence[Folder], renderer: Renderer) -> PreparedRequest:
+    """Render ``request`` into a :class:`PreparedRequest`.
+
+    Raises :class:`rqrun.errors.SecretNotFound` for a missing vault key and
+    :class:`RequestSendError` for a body file that cannot be read.
+    """
+    method = renderer.render(request.method).strip().upper() or "GET"
+    url = _build_url(request, renderer)
+    headers = _rows(request.headers, renderer)
+    content, content_type, preview = _body(request, renderer, method)
+    if content_type and not any(k.lower() == "content-type" for k, _ in headers):
+        headers.append(("Content-Type", content_type))
+    warnings: list[str] = list(renderer.warnings)
+    url, digest = _apply_auth(effective_auth(chain, request), renderer, headers, url, warnings)
+    return PreparedRequest(
+        method=method,
+        url=url,
+        headers=headers,
+        content=content,
+        body_preview=preview,
+        digest=digest,
+        used_secrets=set(renderer.used_secrets),
+        warnings=warnings,
+        unresolved=set(renderer.unresolved),
+    )

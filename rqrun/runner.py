@@ -1,0 +1,678 @@
+"""The run loop: iterations × requests, scripts around each request, events out.
+
+The runner knows nothing about output. It loads nothing itself either: :func:`run` loads the
+inputs, builds the listeners the options ask for, and hands a :class:`Run` to the loop.
+Everything an event carries has been through the redactor.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable, Sequence, TextIO
+
+from rqrun import events as ev
+from rqrun.errors import (
+    ExitCode,
+    RequestSendError,
+    RqrunError,
+    RunError,
+    SecretNotAllowed,
+    UsageError,
+    VaultError,
+)
+from rqrun.model import Collection, Environment, Folder, Request, Script
+from rqrun.options import RunOptions
+from rqrun.redact import Redactor, mask_header
+from rqrun.summary import RunSummary
+from rqrun.variables import Renderer, Scopes, missing_secret
+
+__all__ = ["RunInputs", "RunResult", "Runner", "run", "load_inputs", "select_requests"]
+
+Listener = Callable[[object], None]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass
+class RunInputs:
+    """Everything loaded from files, before the run starts."""
+
+    collection: Collection
+    environment: Environment | None = None
+    globals: Environment | None = None
+    data: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class RunResult:
+    exit_code: int
+    summary: RunSummary
+    environment: dict[str, Any]
+    globals: dict[str, Any]
+    collection_variables: dict[str, Any]
+    report_paths: list[str] = field(default_factory=list)
+    aborted: str | None = None
+
+
+def _pick_environment(path: str, name: str | None) -> tuple[Environment | None, Environment | None]:
+    """(environment, global environment found in the same file)."""
+    from rqrun.formats import load_environments
+
+    found = load_environments(path)
+    regular = [e for e in found if not e.is_global]
+    global_env = next((e for e in found if e.is_global), None)
+    if name is not None:
+        for env in found:
+            if env.name == name:
+                return (None, env) if env.is_global else (env, global_env)
+        names = ", ".join(repr(e.name) for e in found) or "none"
+        raise UsageError(f"no environment named {name!r} in {path} (it has: {names})", hint="check --env-name")
+    if len(regular) > 1:
+        names = ", ".join(repr(e.name) for e in regular)
+        raise UsageError(f"{path} holds several environments ({names})", hint="pick one with --env-name")
+    return (regular[0] if regular else None), global_env
+
+
+def load_inputs(options: RunOptions) -> RunInputs:
+    """Load the collection, environment, globals and data file the options name."""
+    from rqrun.formats import load_collection, load_data, load_environments
+
+    collection = load_collection(options.collection)
+    environment: Environment | None = None
+    globals_env: Environment | None = None
+    if options.environment:
+        environment, globals_env = _pick_environment(options.environment, options.env_name)
+    elif options.env_name:
+        matches = [e for e in collection.environments if e.name == options.env_name]
+        if not matches:
+            raise UsageError(f"the collection has no environment named {options.env_name!r}")
+        environment = matches[0]
+    if options.globals:
+        loaded = load_environments(options.globals)
+        globals_env = next((e for e in loaded if e.is_global), loaded[0] if loaded else None)
+    if globals_env is None:
+        globals_env = next((e for e in collection.environments if e.is_global), None)
+    data = load_data(options.iteration_data) if options.iteration_data else []
+    return RunInputs(collection, environment, globals_env, data)
+
+
+def select_requests(collection: Collection, folders: Sequence[str]) -> list[tuple[tuple[Folder, ...], Request]]:
+    """The requests to run, in run order, limited to ``folders`` (names or ``A/B`` paths)."""
+    requests_first = collection.format.startswith("requestly")
+    everything = list(collection.walk(requests_first=requests_first))
+    if not folders:
+        return everything
+    selected: list[tuple[tuple[Folder, ...], Request]] = []
+    for wanted in folders:
+        parts = [p for p in wanted.strip("/").split("/") if p]
+        matched = False
+        for chain, request in everything:
+            names = [f.name for f in chain[1:]]
+            for start in range(len(names) - len(parts) + 1):
+                if names[start : start + len(parts)] == parts:
+                    matched = True
+                    if (chain, request) not in selected:
+                        selected.append((chain, request))
+                    break
+            else:
+                if len(parts) == 1 and request.name == parts[0] and (chain, request) not in selected:
+                    matched = True
+                    selected.append((chain, request))
+        if not matched:
+            raise UsageError(f"no folder or request named {wanted!r} in {collection.source}", hint="check --folder")
+    order = {id(request): i for i, (_, request) in enumerate(everything)}
+    selected.sort(key=lambda pair: order[id(pair[1])])
+    return selected
+
+
+def _variables(variables: Iterable[Any], redactor: Redactor) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for var in variables:
+        if not var.enabled:
+            continue
+        values[var.key] = var.value
+        if var.type == "secret":
+            redactor.add(var.value)
+    return values
+
+
+class _Vault:
+    """Opens the vault on first use, so runs that use no secret never touch it."""
+
+    def __init__(self, options: RunOptions, redactor: Redactor) -> None:
+        self.options = options
+        self.redactor = redactor
+        self._vault: Any = None
+
+    def open(self) -> Any:
+        if self._vault is None:
+            try:
+                from rqrun.vault import open_vault
+            except ImportError as exc:  # pragma: no cover - the vault ships with rqrun
+                raise VaultError(f"the vault is not available: {exc}") from exc
+            kwargs: dict[str, Any] = {}
+            if self.options.aws_config:
+                kwargs["aws_config"] = self.options.aws_config
+            self._vault = open_vault(self.options.vault_path, **kwargs)
+        return self._vault
+
+    def lookup(self, key: str) -> str:
+        value = self.open().get(key)
+        if value is None:
+            raise missing_secret(key)
+        self.redactor.add(value)
+        return str(value)
+
+    def allowed_hosts(self, key: str) -> list[str] | None:
+        hosts: list[str] | None = self.open().allowed_hosts(key)
+        return hosts
+
+
+def _host_allowed(host: str, allowed: Iterable[str]) -> bool:
+    host = host.lower().rstrip(".")
+    for pattern in allowed:
+        pattern = pattern.lower().rstrip(".")
+        if pattern.startswith("*.") and (host.endswith(pattern[1:]) or host == pattern[2:]):
+            return True
+        if host == pattern:
+            return True
+    return False
+
+
+class Runner:
+    """Runs loaded inputs and tells ``bus`` what happens."""
+
+    def __init__(self, inputs: RunInputs, options: RunOptions, bus: ev.EventBus, redactor: Redactor) -> None:
+        self.inputs = inputs
+        self.options = options
+        self.bus = bus
+        self.redactor = redactor
+        self.summary = RunSummary()
+        bus.subscribe(self.summary)
+        collection = inputs.collection
+        self.environment = _variables(inputs.environment.variables if inputs.environment else [], redactor)
+        self.globals = _variables(inputs.globals.variables if inputs.globals else [], redactor)
+        self.environment.update(options.env_vars)
+        self.globals.update(options.global_vars)
+        self.collection_vars = _variables(collection.variables, redactor)
+        self.folder_vars: dict[str, dict[str, Any]] = {}
+        self.run_vars: dict[str, Any] = {}
+        self.vault = _Vault(options, redactor)
+        self.requests = select_requests(collection, options.folders)
+        self.data = inputs.data
+        self.iterations = options.iteration_count or len(self.data) or 1
+        self._http: Any = None
+        self._scripts: Any = None
+        self._reported_js: set[int] = set()
+        self._sent_any = False
+        self._deadline: float | None = None
+
+    # -- helpers -------------------------------------------------------------------------
+
+    @property
+    def http(self) -> Any:
+        if self._http is None:
+            from rqrun.http import HttpClient
+
+            self._http = HttpClient(
+                timeout_ms=self.options.timeout_request_ms,
+                verify=not self.options.insecure,
+                follow_redirects=self.options.follow_redirects,
+                max_redirects=self.options.max_redirects,
+            )
+        return self._http
+
+    @property
+    def scripts(self) -> Any:
+        if self._scripts is None:
+            from rqrun.sandbox import ScriptEngine
+
+            self._scripts = ScriptEngine(
+                timeout_ms=self.options.timeout_script_ms, memory_mb=self.options.script_memory_mb
+            )
+        return self._scripts
+
+    def _folder_scope(self, folder: Folder) -> dict[str, Any]:
+        scope = self.folder_vars.get(folder.id)
+        if scope is None:
+            scope = self.folder_vars[folder.id] = _variables(folder.variables, self.redactor)
+        return scope
+
+    def scopes_for(self, chain: Sequence[Folder], row: dict[str, Any]) -> Scopes:
+        folders = [self._folder_scope(f) for f in reversed(chain[1:])]
+        return Scopes(
+            data=row,
+            run=self.run_vars,
+            environment=self.environment,
+            folders=folders,
+            collection=self.collection_vars,
+            globals=self.globals,
+        )
+
+    def close(self) -> None:
+        for resource in (self._scripts, self._http):
+            if resource is not None:
+                try:
+                    resource.close()
+                except Exception:  # closing must not hide the run's outcome
+                    pass
+
+    # -- the loop ------------------------------------------------------------------------
+
+    def run(self) -> RunResult:
+        started = time.perf_counter()
+        if self.options.timeout_ms:
+            self._deadline = started + self.options.timeout_ms / 1000
+        collection = self.inputs.collection
+        self.bus.emit(
+            ev.RunStarted(
+                collection_name=self.redactor.redact(collection.name),
+                source=self.options.collection,
+                iterations=self.iterations,
+                items=len(self.requests),
+                started_at=_now(),
+            )
+        )
+        aborted: str | None = None
+        try:
+            aborted = self._iterations()
+        except KeyboardInterrupt:
+            aborted = "interrupted"
+            self.summary.raise_exit(ExitCode.INTERRUPTED)
+        finally:
+            self.close()
+        if aborted == "timeout":
+            self.summary.raise_exit(ExitCode.RUN)
+        duration = (time.perf_counter() - started) * 1000
+        self.bus.emit(
+            ev.RunFinished(
+                summary=self.summary,
+                exit_code=int(self.summary.exit_code),
+                finished_at=_now(),
+                duration_ms=duration,
+                aborted=aborted,
+            )
+        )
+        return RunResult(
+            exit_code=int(self.summary.exit_code),
+            summary=self.summary,
+            environment=dict(self.environment),
+            globals=dict(self.globals),
+            collection_variables=dict(self.collection_vars),
+            aborted=aborted,
+        )
+
+    def _iterations(self) -> str | None:
+        position = 0
+        for iteration in range(self.iterations):
+            row = dict(self.data[iteration]) if iteration < len(self.data) else {}
+            row = {k: v for k, v in row.items() if v is not None}
+            self.bus.emit(ev.IterationStarted(iteration, self.redactor.redact_obj(row)))
+            for index, (chain, request) in enumerate(self.requests):
+                if self._deadline is not None and time.perf_counter() > self._deadline:
+                    self.bus.emit(ev.RunWarning(f"the run exceeded --timeout {self.options.timeout_ms} ms: stopped"))
+                    return "timeout"
+                cursor = ev.Cursor(
+                    iteration=iteration,
+                    position=position,
+                    item_id=request.id,
+                    path=tuple(f.name for f in chain[1:]) + (request.name,),
+                )
+                position += 1
+                execution = self._execute(cursor, chain, request, row)
+                self.bus.emit(ev.ItemFinished(execution))
+                if self.options.bail and execution.failed:
+                    return "bail"
+            self.bus.emit(ev.IterationFinished(iteration))
+        return None
+
+    def _delay(self) -> None:
+        if self._sent_any and self.options.delay_request_ms > 0:
+            time.sleep(self.options.delay_request_ms / 1000)
+        self._sent_any = True
+
+    def _execute(self, cursor: ev.Cursor, chain: Sequence[Folder], request: Request, row: dict[str, Any]) -> ev.Execution:
+        self._delay()
+        self.bus.emit(ev.ItemStarted(cursor, self.redactor.redact(request.name)))
+        scopes = self.scopes_for(chain, row)
+        record = _Record()
+        # 1. pre-request scripts, outermost first; the last one's request changes carry over.
+        template = request
+        for script in _scripts(chain, request, "pre_request"):
+            template, failed = self._run_script(script, "prerequest", cursor, scopes, template, None, None, record)
+            if failed:
+                return record.finish(cursor, request.name, self.redactor)
+        # 2. render.
+        renderer = Renderer(scopes, vault=self.vault.lookup)
+        try:
+            from rqrun.prepare import prepare
+
+            prepared = prepare(template, chain, renderer)
+            record.warnings.extend(prepared.warnings)
+            self._check_unresolved(prepared, record)
+            self._check_allow_lists(prepared)
+        except VaultError as exc:
+            record.error = ev.ErrorInfo("vault", "request", exc.one_line(), kind=exc.reference)
+            return record.finish(cursor, request.name, self.redactor)
+        except RequestSendError as exc:
+            record.error = ev.ErrorInfo("request", "request", exc.one_line(), kind=exc.kind)
+            return record.finish(cursor, request.name, self.redactor)
+        except _Invalid as exc:
+            record.error = ev.ErrorInfo("validation", "request", str(exc), kind="unresolved-variable")
+            return record.finish(cursor, request.name, self.redactor)
+        # 3. send.
+        record.request = _sent(prepared, self.redactor)
+        self.bus.emit(ev.RequestSent(cursor, record.request))
+        follow = template.settings.get("follow_redirects")
+        try:
+            response = self.http.send(prepared, follow_redirects=follow if isinstance(follow, bool) else None)
+        except RequestSendError as exc:
+            record.error = ev.ErrorInfo("request", "request", exc.one_line(), kind=exc.kind)
+            return record.finish(cursor, request.name, self.redactor)
+        record.response = _received(response, self.redactor, self.options.response_body_limit)
+        if response.truncated:
+            record.warnings.append(f"response body cut at {len(response.body)} of {response.size} bytes")
+        self.bus.emit(ev.ResponseReceived(cursor, record.response))
+        # 4. post-response scripts.
+        for script in _scripts(chain, request, "post_response"):
+            _, failed = self._run_script(script, "postresponse", cursor, scopes, template, prepared, response, record)
+            if failed:
+                break
+        return record.finish(cursor, request.name, self.redactor)
+
+    def _check_unresolved(self, prepared: Any, record: _Record) -> None:
+        names = sorted(n for n in prepared.unresolved if not n.startswith("vault:"))
+        if not names:
+            return
+        listed = ", ".join("{{" + n + "}}" for n in names)
+        if self.options.strict_variables:
+            raise _Invalid(f"unresolved variables: {listed} (--strict-variables)")
+        record.warnings.append(f"unresolved variables left as written: {listed}")
+
+    def _check_allow_lists(self, prepared: Any) -> None:
+        for key in sorted(prepared.used_secrets):
+            allowed = self.vault.allowed_hosts(key)
+            if allowed and not _host_allowed(prepared.host, allowed):
+                raise SecretNotAllowed(
+                    f"secret {key!r} may only be sent to {', '.join(allowed)}, not to {prepared.host or 'this URL'}",
+                    hint=f"allow it with: rqrun vault set {key} --allow-host {prepared.host}",
+                )
+
+    def _run_script(
+        self,
+        script: Script,
+        phase: str,
+        cursor: ev.Cursor,
+        scopes: Scopes,
+        template: Request,
+        prepared: Any,
+        response: Any,
+        record: _Record,
+    ) -> tuple[Request, bool]:
+        """Run one script; returns the (possibly changed) request template and whether it failed."""
+        source_name = "pre-request" if phase == "prerequest" else "post-response"
+        if not script.source.strip():
+            return template, False
+        if script.language.lower() not in ("python", "py", "text/python"):
+            key = id(script)
+            if key not in self._reported_js:
+                self._reported_js.add(key)
+                self.bus.emit(
+                    ev.RunWarning(
+                        f"{script.location or source_name}: {script.language} script not run "
+                        "(rqrun runs Python scripts)",
+                        cursor,
+                    )
+                )
+            return template, False
+        from rqrun import script_bridge as bridge
+        from rqrun.sandbox import ScriptJob
+
+        job = ScriptJob(
+            source=script.source,
+            location=script.location or f"{'/'.join(cursor.path)} {source_name}",
+            phase=phase,
+            scopes={
+                "iterationData": dict(scopes.data),
+                "variables": dict(scopes.run),
+                "environment": dict(scopes.environment),
+                "collectionVariables": dict(scopes.collection),
+                "globals": dict(scopes.globals),
+                "folderVariables": [dict(f) for f in scopes.folders],
+            },
+            request=bridge.template_to_dict(template) if prepared is None else bridge.sent_to_dict(template, prepared),
+            response=bridge.response_to_dict(response) if response is not None else None,
+            info={
+                "requestId": template.id,
+                "requestName": template.name,
+                "eventName": phase,
+                "iteration": cursor.iteration,
+                "iterationCount": self.iterations,
+            },
+        )
+        result = self.scripts.run(job, _ScriptHost(self, scopes))
+        record.scripts_run += 1
+        self._apply_scope_ops(scopes, result.scope_ops)
+        record.console.extend(result.console)
+        record.tests.extend(ev.TestResult(t.name, t.status, t.error, source_name) for t in result.tests)
+        if phase == "prerequest" and result.error is None:
+            template = bridge.apply_request_dict(template, result.request)
+        if result.error is not None:
+            record.scripts_failed += 1
+            where = job.location + (f":{result.error.line}" if result.error.line else "")
+            record.error = ev.ErrorInfo(
+                "script", source_name, f"{where}: {result.error.message}", kind=result.error.kind, line=result.error.line
+            )
+            return template, True
+        return template, False
+
+    def _apply_scope_ops(self, scopes: Scopes, ops: Iterable[Sequence[Any]]) -> None:
+        targets = {
+            "variables": scopes.run,
+            "environment": scopes.environment,
+            "globals": scopes.globals,
+            "collectionVariables": scopes.collection,
+        }
+        for scope, op, key, value in ops:
+            target = targets.get(scope)
+            if target is None:
+                continue
+            if op == "set":
+                target[key] = value
+            elif op == "unset":
+                target.pop(key, None)
+            elif op == "clear":
+                target.clear()
+
+
+class _Invalid(Exception):
+    """A request that must not be sent because of what rendering found."""
+
+
+class _ScriptHost:
+    """Answers the calls a script makes to the host: the vault and sendRequest."""
+
+    def __init__(self, runner: Runner, scopes: Scopes) -> None:
+        self.runner = runner
+        self.scopes = scopes
+
+    def call(self, name: str, args: list[Any]) -> Any:
+        from rqrun.sandbox import HostCallError
+
+        try:
+            return self._dispatch(name, args)
+        except RqrunError as exc:
+            raise HostCallError(self.runner.redactor.redact(exc.one_line())) from None
+
+    def _dispatch(self, name: str, args: list[Any]) -> Any:
+        runner = self.runner
+        if name == "vault.get":
+            value = runner.vault.open().get(str(args[0]))
+            if value is not None:
+                runner.redactor.add(value)
+            return value
+        if name == "vault.has":
+            return bool(runner.vault.open().has(str(args[0])))
+        if name == "vault.set":
+            runner.redactor.add(args[1])
+            runner.vault.open().set(str(args[0]), str(args[1]))
+            return None
+        if name == "vault.unset":
+            return bool(runner.vault.open().unset(str(args[0])))
+        if name == "sendRequest":
+            return self._send(args[0])
+        from rqrun.sandbox import HostCallError
+
+        raise HostCallError(f"unknown host call {name!r}")
+
+    def _send(self, spec: Any) -> dict[str, Any]:
+        from rqrun import script_bridge as bridge
+        from rqrun.prepare import prepare
+
+        request = bridge.request_from_spec(spec)
+        renderer = Renderer(self.scopes, vault=self.runner.vault.lookup)
+        prepared = prepare(request, (), renderer)
+        self.runner._check_allow_lists(prepared)
+        return bridge.response_to_dict(self.runner.http.send(prepared))
+
+
+def _scripts(chain: Sequence[Folder], request: Request, phase: str) -> list[Script]:
+    found = [getattr(node.scripts, phase) for node in (*chain, request)]
+    return [s for s in found if s is not None]
+
+
+@dataclass
+class _Record:
+    """What is known about an execution while it happens."""
+
+    request: ev.SentRequest | None = None
+    response: ev.ReceivedResponse | None = None
+    tests: list[ev.TestResult] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: ev.ErrorInfo | None = None
+    scripts_run: int = 0
+    scripts_failed: int = 0
+
+    def finish(self, cursor: ev.Cursor, name: str, redactor: Redactor) -> ev.Execution:
+        r = redactor.redact
+        error = self.error
+        if error is not None:
+            error = dataclasses.replace(error, message=r(error.message))
+        return ev.Execution(
+            cursor=dataclasses.replace(cursor, path=tuple(r(p) for p in cursor.path)),
+            name=r(name),
+            request=self.request,
+            response=self.response,
+            tests=tuple(dataclasses.replace(t, name=r(t.name), error=r(t.error) if t.error else t.error) for t in self.tests),
+            console=tuple(r(line) for line in self.console),
+            error=error,
+            warnings=tuple(r(w) for w in self.warnings),
+            scripts_run=self.scripts_run,
+            scripts_failed=self.scripts_failed,
+        )
+
+
+def _sent(prepared: Any, redactor: Redactor) -> ev.SentRequest:
+    return ev.SentRequest(
+        method=prepared.method,
+        url=redactor.redact(prepared.url),
+        headers=tuple(redactor.redact_headers(prepared.headers)),
+        body=redactor.redact(prepared.body_preview) if prepared.body_preview is not None else None,
+    )
+
+
+def _received(response: Any, redactor: Redactor, limit: int) -> ev.ReceivedResponse:
+    text = response.text()
+    if len(text) > limit:
+        text = text[:limit]
+    return ev.ReceivedResponse(
+        code=response.code,
+        status=response.reason,
+        headers=tuple(redactor.redact_headers(response.headers)),
+        time_ms=round(response.time_ms, 3),
+        size=response.size,
+        body=redactor.redact(text),
+        http_version=response.http_version,
+    )
+
+
+def _export(path: str, name: str, values: dict[str, Any], scope: str, redactor: Redactor) -> str:
+    """Write variables as a Postman-style environment file, every value redacted."""
+    document = {
+        "name": name,
+        "values": [
+            {"key": k, "value": redactor.redact_obj(v), "type": "default", "enabled": True} for k, v in values.items()
+        ],
+        "_postman_variable_scope": scope,
+        "_exported_using": "rqrun",
+    }
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    tmp = f"{path}.partial"
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(document, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+    os.replace(tmp, path)
+    return path
+
+
+def run(
+    options: RunOptions,
+    *,
+    listeners: Iterable[Listener] = (),
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    redactor: Redactor | None = None,
+) -> RunResult:
+    """Run a collection as ``options`` say and return the result.
+
+    Raises :class:`InputError` (files), :class:`UsageError` (options) before anything is sent.
+    Reporters named in ``options.reporters`` are attached; pass ``reporters=()`` for none.
+    """
+    redactor = redactor or Redactor()
+    inputs = load_inputs(options)
+    bus = ev.EventBus()
+    runner = Runner(inputs, options, bus, redactor)
+    reporters: list[Any] = []
+    if options.reporters:
+        from rqrun.reporters import ReporterContext, create_reporters
+
+        def context(name: str) -> ReporterContext:
+            return ReporterContext(
+                out=out or sys.stdout,
+                err=err or sys.stderr,
+                color=options.color,
+                quiet=options.quiet,
+                redactor=redactor,
+                options=dict(options.reporter_options.get(name, {})),
+                run_options=options,
+            )
+
+        reporters = create_reporters(options.reporters, bus, context)
+    for listener in listeners:
+        bus.subscribe(listener)
+    paths: list[str] = []
+    try:
+        result = runner.run()
+    finally:
+        for reporter in reporters:
+            try:
+                paths.extend(reporter.close())
+            except OSError as exc:
+                raise RunError(f"cannot write the {reporter.name} report: {exc}") from exc
+    env_name = inputs.environment.name if inputs.environment else "environment"
+    if options.export_environment:
+        paths.append(_export(options.export_environment, env_name, result.environment, "environment", redactor))
+    if options.export_globals:
+        paths.append(_export(options.export_globals, "globals", result.globals, "globals", redactor))
+    result.report_paths = paths
+    return result
