@@ -1,0 +1,79 @@
+"""Loaders: collection, environment and data files into the model in ``rqrun.model``.
+
+The format is detected from the content, never the file name, because exports get renamed.
+Every problem is an :class:`~rqrun.errors.InputError` naming the file and the place; nothing
+else escapes, whatever the input (see ``_guard``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import TypeVar
+
+from rqrun.errors import InputError
+from rqrun.formats._reading import read_json
+from rqrun.formats.datafile import load_data as _load_data
+from rqrun.formats.environments import load_environments as _load_environments
+from rqrun.formats.postman import load_postman, looks_like_postman
+from rqrun.formats.requestly import load_export
+from rqrun.formats.workspace import load_workspace
+from rqrun.model import Collection, Environment
+
+__all__ = ["load_collection", "load_environments", "load_data"]
+
+_T = TypeVar("_T")
+
+_INTERNAL_MESSAGE = "rqrun could not understand this file (a bug in rqrun's loader, please report it)"
+
+
+def _guard(name: str, load: Callable[[], _T]) -> _T:
+    """Run a loader so that only InputError leaves it.
+
+    Deep nesting becomes a clear error. Anything else is a loader bug: the user still gets one
+    line instead of a traceback, and the property tests check this line never appears.
+    """
+    try:
+        return load()
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError("nested too deeply", where=name) from None
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
+        raise InputError(f"{_INTERNAL_MESSAGE}: {type(exc).__name__}: {exc}", where=name) from exc
+
+
+def _collection(name: str) -> Collection:
+    if os.path.isdir(name):
+        return load_workspace(name)
+    doc = read_json(name, what="collection file")
+    if isinstance(doc, dict) and "records" in doc and ("schema_version" in doc or isinstance(doc["records"], list)):
+        return load_export(name, doc)
+    if looks_like_postman(doc):
+        return load_postman(name, doc)
+    if isinstance(doc, dict) and isinstance(doc.get("info"), dict) and "requests" in doc:
+        raise InputError("Postman collection v1 is not supported", where=name,
+                         hint="export it again from Postman as v2.1")
+    raise InputError(
+        "not a collection: expected a Requestly export ({\"schema_version\", \"records\"}), "
+        "a Requestly workspace folder, or a Postman v2.x collection ({\"info\", \"item\"})",
+        where=name,
+    )
+
+
+def load_collection(path: str | os.PathLike[str]) -> Collection:
+    """A Requestly export, a Requestly workspace folder, or a Postman v2.0/v2.1 collection."""
+    name = os.fspath(path)
+    return _guard(name, lambda: _collection(name))
+
+
+def load_environments(path: str | os.PathLike[str]) -> list[Environment]:
+    """Every environment in an environment or globals file (Requestly, Postman, or flat JSON)."""
+    name = os.fspath(path)
+    return _guard(name, lambda: _load_environments(name))
+
+
+def load_data(path: str | os.PathLike[str]) -> list[dict[str, object]]:
+    """Iteration data rows from a CSV or JSON file."""
+    name = os.fspath(path)
+    return _guard(name, lambda: _load_data(name))

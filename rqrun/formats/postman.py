@@ -1,0 +1,450 @@
+"""Postman collections (v2.0 and v2.1) into the model, reading them the way Newman does.
+
+Both schema versions are accepted in one pass: where v2.0 and v2.1 differ (auth parameters as
+an object or a list of ``{key, value}``, URLs as strings or objects, descriptions as strings
+or objects) each helper takes either shape.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from typing import Any
+
+from rqrun.formats._reading import (
+    Loc,
+    as_dict,
+    as_list,
+    flag,
+    get_dict,
+    opt_text,
+    parse_query,
+    split_url,
+    text,
+)
+from rqrun.formats.requestly import root_auth
+from rqrun.model import (
+    Auth,
+    Body,
+    Collection,
+    Folder,
+    FormPart,
+    GraphQL,
+    Item,
+    KeyValue,
+    Request,
+    Script,
+    Scripts,
+    Variable,
+)
+
+__all__ = ["load_postman", "looks_like_postman"]
+
+# What postman-runtime sends as Content-Type for a raw body with no such header.
+_LANGUAGE_TYPES = {
+    "json": "application/json",
+    "xml": "application/xml",
+    "html": "text/html",
+    "text": "text/plain",
+    "javascript": "application/javascript",
+}
+_KNOWN_AUTH = {"basic", "bearer", "apikey", "digest", "oauth2"}
+_SETTING_NAMES = {
+    "followRedirects": "follow_redirects",
+    "disableBodyPruning": "disable_body_pruning",
+    "maxRedirects": "max_redirects",
+    "strictSSL": "strict_ssl",
+    "followOriginalHttpMethod": "follow_original_http_method",
+    "followAuthorizationHeader": "follow_authorization_header",
+    "removeRefererHeaderOnRedirect": "remove_referer_header_on_redirect",
+    "disableCookies": "disable_cookies",
+    "insecureHTTPParser": "insecure_http_parser",
+    "disableUrlEncoding": "disable_url_encoding",
+}
+
+
+def looks_like_postman(doc: object) -> bool:
+    """A v2.x collection has ``info`` with a Postman schema, or ``info`` next to ``item``."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("info"), dict):
+        return False
+    schema = doc["info"].get("schema")
+    if isinstance(schema, str) and "getpostman.com" in schema:
+        return True
+    return "item" in doc
+
+
+def _snake(name: str) -> str:
+    """``protocolProfileBehavior`` keys in snake case, for settings with no fixed name."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def _value_text(value: object, loc: Loc) -> str:
+    """Like ``text`` but objects and lists become JSON: Postman's ``any`` type allows them."""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    return text(value, loc)
+
+
+def _description(value: object, loc: Loc) -> str:
+    """A description: a string, or ``{content, type}``."""
+    if isinstance(value, dict):
+        return text(value.get("content"), loc.key("content"))
+    return text(value, loc)
+
+
+def _enabled(row: dict[str, Any], loc: Loc) -> bool:
+    """v2.1 writes ``disabled: true``; some v2.0 exporters wrote ``enabled: false``."""
+    disabled = flag(row.get("disabled"), loc.key("disabled"), False)
+    return not disabled and flag(row.get("enabled"), loc.key("enabled"), True)
+
+
+class _Loader:
+    """One pass over a collection, carrying the file's folder for relative file paths."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.base_dir = os.path.dirname(os.path.abspath(path))
+
+    # --- shared pieces -------------------------------------------------------------------
+
+    def kv_list(self, value: object, loc: Loc, *, skip_blank: bool = True) -> list[KeyValue]:
+        """Headers, query params, path variables and urlencoded fields, with ``disabled``.
+
+        A string is the v2.0 header block (``"Key: value"`` lines); exporters also write an
+        empty string for an empty list.
+        """
+        rows: list[KeyValue] = []
+        if isinstance(value, str):
+            for line in value.splitlines():
+                key, sep, val = line.partition(":")
+                if sep and key.strip():
+                    rows.append(KeyValue(key.strip(), val.strip()))
+            return rows
+        for i, row in enumerate([] if value is None else as_list(value, loc)):
+            rloc = loc.at(i)
+            if isinstance(row, str):
+                key, _, val = row.partition(":")
+                if key.strip():
+                    rows.append(KeyValue(key.strip(), val.strip()))
+                continue
+            row = as_dict(row, rloc)
+            key = text(row.get("key", row.get("id")), rloc.key("key"))
+            if skip_blank and not key and row.get("value") in (None, ""):
+                continue
+            rows.append(
+                KeyValue(
+                    key,
+                    _value_text(row.get("value"), rloc.key("value")),
+                    _enabled(row, rloc),
+                    _description(row.get("description"), rloc.key("description")),
+                )
+            )
+        return rows
+
+    def variables(self, value: object, loc: Loc) -> list[Variable]:
+        """Collection and folder ``variable`` lists."""
+        result: list[Variable] = []
+        for i, row in enumerate([] if value is None else as_list(value, loc)):
+            rloc = loc.at(i)
+            row = as_dict(row, rloc)
+            key = text(row.get("key", row.get("id")), rloc.key("key"))
+            if not key:
+                continue
+            raw = row.get("value")
+            value_out: Any = raw if isinstance(raw, (str, int, float, bool)) else _value_text(raw, rloc.key("value"))
+            kind = text(row.get("type"), rloc.key("type"), "string") or "string"
+            enabled = not flag(row.get("disabled"), rloc.key("disabled"), False)
+            result.append(Variable(key, value_out, kind, enabled))
+        return result
+
+    def auth(self, value: object, loc: Loc) -> Auth:
+        """``{type, <type>: [...] | {...}}``; absent or null means inherit."""
+        if value is None:
+            return Auth("inherit")
+        obj = as_dict(value, loc)
+        kind = text(obj.get("type"), loc.key("type")).strip().lower()
+        if kind in ("", "inherit"):
+            return Auth("inherit")
+        if kind == "noauth":
+            return Auth("none")
+        if kind not in _KNOWN_AUTH:
+            return Auth("unsupported", {"name": kind})
+        params: dict[str, str] = {}
+        raw = obj.get(kind)
+        ploc = loc.key(kind)
+        if isinstance(raw, list):
+            for i, entry in enumerate(raw):
+                eloc = ploc.at(i)
+                entry = as_dict(entry, eloc)
+                key = text(entry.get("key"), eloc.key("key"))
+                if key:
+                    params[key] = _value_text(entry.get("value"), eloc.key("value"))
+        elif raw is not None:
+            for key, val in as_dict(raw, ploc).items():
+                params[key] = _value_text(val, ploc.key(key))
+        for ui_only in ("saveHelperData", "showPassword"):  # editor state, not credentials
+            params.pop(ui_only, None)
+        if kind == "apikey":
+            where = params.get("in", "header").lower() or "header"
+            if where not in ("header", "query"):
+                raise ploc.error(f"apikey 'in' must be header or query, got {where!r}")
+            params = {"key": params.get("key", ""), "value": params.get("value", ""), "in": where}
+        elif kind == "bearer":
+            params = {"token": params.get("token", "")}
+        elif kind in ("basic", "digest"):
+            params.setdefault("username", "")
+            params.setdefault("password", "")
+        return Auth(kind, params)  # type: ignore[arg-type]
+
+    def scripts(self, value: object, loc: Loc, where: str) -> Scripts:
+        """``event`` entries: ``prerequest`` and ``test``, ``exec`` as lines or one string."""
+        found: dict[str, list[str]] = {"prerequest": [], "test": []}
+        language: dict[str, str] = {}
+        for i, event in enumerate([] if value is None else as_list(value, loc)):
+            eloc = loc.at(i)
+            event = as_dict(event, eloc)
+            listen = text(event.get("listen"), eloc.key("listen"))
+            if listen not in found or flag(event.get("disabled"), eloc.key("disabled"), False):
+                continue
+            script = get_dict(event, "script", eloc)
+            sloc = eloc.key("script")
+            exec_value = script.get("exec")
+            xloc = sloc.key("exec")
+            if isinstance(exec_value, list):
+                source = "\n".join(text(line, xloc.at(j)) for j, line in enumerate(exec_value))
+            else:
+                source = text(exec_value, xloc)
+            if source.strip():
+                found[listen].append(source)
+                declared = text(script.get("type"), sloc.key("type"), "text/javascript")
+                language[listen] = "javascript" if declared in ("", "text/javascript") else declared
+        result = Scripts()
+        if found["prerequest"]:
+            result.pre_request = Script(
+                "\n".join(found["prerequest"]), language["prerequest"], f"{where} pre-request".strip()
+            )
+        if found["test"]:
+            result.post_response = Script(
+                "\n".join(found["test"]), language["test"], f"{where} post-response".strip()
+            )
+        return result
+
+    def settings(self, value: object, loc: Loc) -> dict[str, Any]:
+        """``protocolProfileBehavior`` with snake-case names (``followRedirects`` → ``follow_redirects``)."""
+        if value is None:
+            return {}
+        return {_SETTING_NAMES.get(k, _snake(k)): v for k, v in as_dict(value, loc).items()}
+
+    def file_path(self, value: object, loc: Loc) -> str:
+        return os.path.normpath(os.path.join(self.base_dir, os.path.expanduser(text(value, loc))))
+
+    # --- requests ------------------------------------------------------------------------
+
+    def url(self, value: object, loc: Loc) -> tuple[str, list[KeyValue], list[KeyValue]]:
+        """URL (no query), query rows and path variables, from a string or a URL object."""
+        if value is None:
+            return "", [], []
+        if isinstance(value, str):
+            base, query = split_url(value.strip())
+            return base, [KeyValue(k, v) for k, v in parse_query(query or "")], []
+        obj = as_dict(value, loc)
+        path_vars = self.kv_list(obj.get("variable"), loc.key("variable"))
+        if obj.get("host") is None and obj.get("path") is None:
+            base, query_text = split_url(text(obj.get("raw"), loc.key("raw")).strip())
+        else:
+            base, query_text = self._url_from_parts(obj, loc), None
+        if "query" in obj and obj["query"] is not None:
+            query = self.kv_list(obj["query"], loc.key("query"))
+        else:
+            query = [KeyValue(k, v) for k, v in parse_query(query_text or "")]
+        return base, query, path_vars
+
+    def _url_from_parts(self, obj: dict[str, Any], loc: Loc) -> str:
+        """``protocol://host:port/path``, as Newman rebuilds it; with no protocol, none is added."""
+        def segments(key: str, sep: str) -> str:
+            raw = obj.get(key)
+            kloc = loc.key(key)
+            if raw is None or isinstance(raw, str):
+                return text(raw, kloc)
+            out = []
+            for i, seg in enumerate(as_list(raw, kloc)):
+                if isinstance(seg, dict):  # v2.0 path segment {type, value}
+                    seg = seg.get("value")
+                out.append(text(seg, kloc.at(i)))
+            return sep.join(out)
+
+        protocol = text(obj.get("protocol"), loc.key("protocol")).rstrip(":/")
+        host = segments("host", ".")
+        port = text(obj.get("port"), loc.key("port"))
+        path = segments("path", "/")
+        url = f"{protocol}://" if protocol else ""
+        url += host
+        if port:
+            url += f":{port}"
+        if path:
+            url += path if path.startswith("/") else f"/{path}"
+        return url
+
+    def body(self, value: object, loc: Loc) -> Body:
+        """``body`` by ``mode``; a disabled or empty body is no body."""
+        if value is None:
+            return Body()
+        obj = as_dict(value, loc)
+        if flag(obj.get("disabled"), loc.key("disabled"), False):
+            return Body()
+        mode = text(obj.get("mode"), loc.key("mode"))
+        if mode == "":
+            return Body()
+        if mode == "raw":
+            raw = text(obj.get("raw"), loc.key("raw"))
+            if raw == "":
+                return Body()
+            options = get_dict(obj, "options", loc)
+            raw_options = get_dict(options, "raw", loc.key("options"))
+            language = text(raw_options.get("language"), loc.key("options").key("raw").key("language"))
+            return Body("raw", raw=raw, content_type=_LANGUAGE_TYPES.get(language.lower(), "text/plain"))
+        if mode == "urlencoded":
+            return Body("urlencoded", urlencoded=self.kv_list(obj.get("urlencoded"), loc.key("urlencoded")))
+        if mode == "formdata":
+            return Body("formdata", formdata=self.form_parts(obj.get("formdata"), loc.key("formdata")))
+        if mode == "file":
+            file_obj = get_dict(obj, "file", loc)
+            src = file_obj.get("src")
+            if src in (None, ""):
+                content = text(file_obj.get("content"), loc.key("file").key("content"))
+                return Body("raw", raw=content) if content else Body()
+            return Body("file", file=self.file_path(src, loc.key("file").key("src")))
+        if mode == "graphql":
+            gql = get_dict(obj, "graphql", loc)
+            gloc = loc.key("graphql")
+            variables = gql.get("variables")
+            variables_text = (
+                json.dumps(variables) if isinstance(variables, (dict, list)) else text(variables, gloc.key("variables"))
+            )
+            graphql = GraphQL(
+                text(gql.get("query"), gloc.key("query")),
+                variables_text,
+                opt_text(gql.get("operationName"), gloc.key("operationName")) or None,
+            )
+            return Body("graphql", graphql=graphql, content_type="application/json")
+        raise loc.key("mode").error(
+            f"unknown body mode {mode!r}", hint="expected raw, urlencoded, formdata, file or graphql"
+        )
+
+    def form_parts(self, value: object, loc: Loc) -> list[FormPart]:
+        """``formdata`` entries: text, or file with ``src`` as one path or a list."""
+        parts: list[FormPart] = []
+        for i, row in enumerate([] if value in (None, "") else as_list(value, loc)):
+            rloc = loc.at(i)
+            row = as_dict(row, rloc)
+            key = text(row.get("key"), rloc.key("key"))
+            enabled = _enabled(row, rloc)
+            content_type = opt_text(row.get("contentType"), rloc.key("contentType")) or None
+            kind = text(row.get("type"), rloc.key("type"), "text")
+            src = row.get("src")
+            if kind == "file" or (kind != "text" and src is not None):
+                sloc = rloc.key("src")
+                sources = src if isinstance(src, list) else ([] if src in (None, "") else [src])
+                files = [self.file_path(s, sloc.at(j) if isinstance(src, list) else sloc) for j, s in enumerate(sources)]
+                parts.append(FormPart(key, "", "file", files, content_type, enabled))
+            else:
+                if not key and row.get("value") in (None, ""):
+                    continue
+                value_text = _value_text(row.get("value"), rloc.key("value"))
+                parts.append(FormPart(key, value_text, "text", [], content_type, enabled))
+        return parts
+
+    def request(self, item: dict[str, Any], loc: Loc, rid: str, name: str, where: str,
+                inherited: dict[str, Any]) -> Request:
+        """One request item; ``request`` may be a bare URL string."""
+        raw = item.get("request")
+        rloc = loc.key("request")
+        if isinstance(raw, str):
+            raw = {"url": raw}
+        req = as_dict(raw, rloc)
+        method = text(req.get("method"), rloc.key("method"), "GET").strip().upper() or "GET"
+        url, query, path_vars = self.url(req.get("url"), rloc.key("url"))
+        body = self.body(req.get("body"), rloc.key("body"))
+        kind = "graphql" if body.mode == "graphql" else "http"
+        settings = {**inherited, **self.settings(item.get("protocolProfileBehavior"), loc.key("protocolProfileBehavior"))}
+        description = _description(req.get("description"), rloc.key("description")) or _description(
+            item.get("description"), loc.key("description")
+        )
+        return Request(
+            rid, name, method, url,
+            self.kv_list(req.get("header"), rloc.key("header")),
+            query, path_vars, body,
+            self.auth(req.get("auth"), rloc.key("auth")),
+            self.scripts(item.get("event"), loc.key("event"), where),
+            kind, description, settings,
+        )
+
+    # --- tree ----------------------------------------------------------------------------
+
+    def items(self, value: object, loc: Loc, names: list[str], index_path: str,
+              inherited: dict[str, Any]) -> list[Item]:
+        """The ``item`` list of a collection or folder, in file order."""
+        result: list[Item] = []
+        for i, raw in enumerate([] if value is None else as_list(value, loc)):
+            iloc = loc.at(i)
+            item = as_dict(raw, iloc)
+            name = text(item.get("name"), iloc.key("name")) or "Untitled"
+            path = [*names, name]
+            where = "/".join(path)
+            ipath = f"{index_path}/{i}"
+            rid = text(item.get("id", item.get("_postman_id")), iloc.key("id")) or _stable_id(self.path, ipath, where)
+            if "item" in item and item["item"] is not None:
+                behaviour = {**inherited, **self.settings(item.get("protocolProfileBehavior"), iloc.key("protocolProfileBehavior"))}
+                result.append(
+                    Folder(
+                        rid, name,
+                        self.items(item["item"], iloc.key("item"), path, ipath, behaviour),
+                        self.variables(item.get("variable"), iloc.key("variable")),
+                        self.auth(item.get("auth"), iloc.key("auth")),
+                        self.scripts(item.get("event"), iloc.key("event"), where),
+                        _description(item.get("description"), iloc.key("description")),
+                    )
+                )
+            elif "request" in item and item["request"] is not None:
+                result.append(self.request(item, iloc, rid, name, where, inherited))
+            else:
+                raise iloc.error("item has neither 'request' nor 'item'")
+        return result
+
+
+def _stable_id(path: str, index_path: str, names: str) -> str:
+    """An id for items that carry none: the same file gives the same ids on every load."""
+    digest = hashlib.sha1(f"{os.path.basename(path)}\0{index_path}\0{names}".encode()).hexdigest()
+    return f"pm-{digest[:16]}"
+
+
+def load_postman(path: str, doc: dict[str, Any]) -> Collection:
+    """A Postman v2.0/v2.1 collection; collection-level auth, variables and events become the root's."""
+    loc = Loc(path)
+    info = as_dict(doc.get("info"), loc.key("info"))
+    iloc = loc.key("info")
+    schema = text(info.get("schema"), iloc.key("schema"))
+    if "/v1" in schema:
+        raise iloc.key("schema").error(
+            "Postman collection v1 is not supported", hint="export it again from Postman as v2.1"
+        )
+    name = text(info.get("name"), iloc.key("name")) or os.path.splitext(os.path.basename(path))[0]
+    rid = text(info.get("_postman_id", info.get("id")), iloc.key("_postman_id")) or _stable_id(path, "", name)
+    loader = _Loader(path)
+    behaviour = loader.settings(doc.get("protocolProfileBehavior"), loc.key("protocolProfileBehavior"))
+    if doc.get("item") is None:
+        raise loc.key("item").error("expected a list of items, got nothing")
+    items = loader.items(doc.get("item"), loc.key("item"), [], "", behaviour)
+    description = _description(info.get("description"), iloc.key("description")) or _description(
+        doc.get("description"), loc.key("description")
+    )
+    return Collection(
+        rid, name, items,
+        loader.variables(doc.get("variable"), loc.key("variable")),
+        root_auth(loader.auth(doc.get("auth"), loc.key("auth"))),
+        loader.scripts(doc.get("event"), loc.key("event"), name),
+        description, source=path, format="postman",
+    )
+

@@ -1,0 +1,85 @@
+"""Every public collection in shared/realworld loads, and the loaded shapes match what its README says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rqrun.formats import load_collection, load_data, load_environments
+from rqrun.model import Collection
+
+REALWORLD = Path(__file__).resolve().parents[3] / ".." / "shared" / "realworld"
+
+pytestmark = pytest.mark.skipif(not REALWORLD.is_dir(), reason="shared/realworld is not checked out here")
+
+# file -> requests the README counts in it
+COLLECTIONS = {
+    "wise-payouts.postman_collection.json": 33,
+    "wise-connected-apps-balance.postman_collection.json": 14,
+    "brightspace-notification-settings.postman_collection.json": 18,
+    "brightspace-test-data-setup.postman_collection.json": 47,
+    "adyen-capital-v1.postman_collection.json": 12,
+    "postman-codegen-newman-basic.postman_collection.json": 14,
+    "postman-codegen-sample.postman_collection.json": 27,
+    "k6-github-graphql.postman_collection.json": 1,
+    "k6-format-v2.1.postman_collection.json": 3,
+    "requestly-sample-collections.json": 8,
+    "requestly-sample-collections-graphql.json": 11,
+}
+
+
+def _files() -> list[Path]:
+    return sorted(REALWORLD.glob("*")) if REALWORLD.is_dir() else []
+
+
+@pytest.mark.parametrize("path", _files(), ids=lambda p: p.name)
+def test_realworld__every_file_loads(path: Path) -> None:
+    """Whatever the file is, its loader accepts it."""
+    if path.suffix == ".csv":
+        assert load_data(path)
+    elif "environment" in path.name:
+        assert load_environments(path)
+    elif path.suffix == ".json":
+        collection = load_collection(path)
+        assert isinstance(collection, Collection)
+        if path.name in COLLECTIONS:
+            assert sum(1 for _ in collection.walk()) == COLLECTIONS[path.name]
+
+
+def test_realworld__adyen_inherits_collection_apikey() -> None:
+    c = load_collection(REALWORLD / "adyen-capital-v1.postman_collection.json")
+    assert c.auth.type == "apikey" and c.auth.params["in"] == "header"
+    assert c.auth.params["key"] == "X-API-Key"
+    assert all(r.auth.type == "inherit" for _, r in c.walk())
+    empty_path_vars = [pv for _, r in c.walk() for pv in r.path_variables if pv.value == ""]
+    assert len(empty_path_vars) == 10
+
+
+def test_realworld__k6_folder_digest_and_schemeless_urls() -> None:
+    c = load_collection(REALWORLD / "k6-format-v2.1.postman_collection.json")
+    chains = {r.name: (chain, r) for chain, r in c.walk()}
+    chain, request = chains["Test Request 2"]
+    assert [f.auth.type for f in chain] == ["none", "digest", "inherit"]
+    assert request.url == "2.example.com"
+    _, first = chains["Test Request 1"]
+    assert first.url == "1.example.com" and [(q.key, q.value) for q in first.query] == [("search", "kittens")]
+
+
+def test_realworld__codegen_sample_keeps_unusual_methods() -> None:
+    c = load_collection(REALWORLD / "postman-codegen-sample.postman_collection.json")
+    methods = {r.method for _, r in c.walk()}
+    assert {"COPY", "LINK", "UNLINK", "LOCK", "UNLOCK", "PROPFIND", "PURGE", "OPTIONS"} <= methods
+
+
+def test_realworld__requestly_graphql_records() -> None:
+    c = load_collection(REALWORLD / "requestly-sample-collections-graphql.json")
+    gql = [r for _, r in c.walk() if r.kind == "graphql"]
+    assert len(gql) == 3
+    assert all(r.method == "POST" and r.body.mode == "graphql" and r.body.graphql for r in gql)
+
+
+def test_realworld__wise_csv_rows() -> None:
+    rows = load_data(REALWORLD / "wise-connected-apps.data.csv")
+    assert len(rows) == 3 and len(rows[0]) == 18
+    assert rows[0]["amount"] == "2.00"  # kept as written: typing it would send "2.0"
