@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -51,6 +52,7 @@ __all__ = [
     "entry_blob",
     "is_provider_source",
     "utc_now",
+    "recovery_hint",
     "MIGRATIONS",
 ]
 
@@ -165,13 +167,16 @@ def new_document(vault_id: str) -> dict[str, Any]:
     }
 
 
-def _corrupt(path: str, what: str) -> VaultError:
+def recovery_hint(path: str) -> str:
+    """How to get a readable vault back, naming the backup only if there is one."""
     backup = f"{path}.bak"
-    return VaultError(
-        f"the vault file {what}; it was left untouched",
-        where=path,
-        hint=f"restore the previous version with `cp {backup} {path}` if that backup exists, or move the file away",
-    )
+    if os.path.exists(backup):
+        return f"the previous version is in {backup}; restore it with `cp {backup} {path}`"
+    return f"there is no backup ({backup}); move the file away to start an empty vault"
+
+
+def _corrupt(path: str, what: str) -> VaultError:
+    return VaultError(f"the vault file {what}; it was left untouched", where=path, hint=recovery_hint(path))
 
 
 def parse_document(raw: bytes, path: str) -> tuple[dict[str, Any], int | None]:

@@ -28,6 +28,7 @@ from rqrun.vault.schema import (
     new_document,
     normalize_hosts,
     parse_document,
+    recovery_hint,
     secret_aad_meta,
     utc_now,
     validate_key,
@@ -207,13 +208,11 @@ class Vault:
                 self._bad[ident] = entry["name"]
 
     def _tamper_error(self, name: str) -> VaultError:
-        backup = fileio.backup_path(self.path)
         return VaultError(
             f"the entry {name!r} does not authenticate: it was modified, moved or relabelled outside rqrun; "
             "the file was left untouched",
             where=str(self.path),
-            hint=f"restore the previous version with `cp {backup} {self.path}` if that backup exists, "
-            "or delete the entry from the file by hand",
+            hint=recovery_hint(str(self.path)) + f", or delete the entry {name!r} from the file by hand",
         )
 
     def unlock(self) -> None:
