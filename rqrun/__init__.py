@@ -1,5 +1,78 @@
-"""rqrun: run Requestly and Postman collections, with sandboxed Python scripts and a vault."""
+"""rqrun: run Requestly and Postman collections, with sandboxed Python scripts and a vault.
+
+The public API lives here; every other module is internal::
+
+    import rqrun
+    result = rqrun.run(rqrun.RunOptions("api.json", environment="staging.json", reporters=()))
+    print(result.exit_code, result.summary.tests_failed)
+
+``run`` and ``RunResult`` are imported on first use, so ``import rqrun`` stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from rqrun._version import __version__
+from rqrun.errors import (
+    ExitCode,
+    InputError,
+    RequestSendError,
+    RqrunError,
+    RunError,
+    ScriptError,
+    UsageError,
+    VaultError,
+)
+from rqrun.events import EventBus, Execution, ItemFinished, RunFinished, RunStarted
+from rqrun.model import Collection, Environment, Folder, Request
+from rqrun.options import RunOptions
 
-__all__ = ["__version__"]
+if TYPE_CHECKING:
+    from rqrun.runner import RunResult, run
+
+__all__ = [
+    "__version__",
+    "run",
+    "RunOptions",
+    "RunResult",
+    "Collection",
+    "Folder",
+    "Request",
+    "Environment",
+    "EventBus",
+    "Execution",
+    "RunStarted",
+    "ItemFinished",
+    "RunFinished",
+    "ExitCode",
+    "RqrunError",
+    "UsageError",
+    "InputError",
+    "RunError",
+    "RequestSendError",
+    "ScriptError",
+    "VaultError",
+    "load_collection",
+]
+
+_LAZY = {
+    "run": ("rqrun.runner", "run"),
+    "RunResult": ("rqrun.runner", "RunResult"),
+    "load_collection": ("rqrun.formats", "load_collection"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(module), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'rqrun' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -36,6 +36,10 @@ VAULT_PREFIXES = ("vault:", "secrets:")
 #: How deep composite values may nest before rendering gives up (a guard beside cycle detection).
 MAX_DEPTH = 32
 
+#: Composite expansions one top-level render may make: values that double at each level
+#: ("billion laughs") stop here instead of eating the machine.
+MAX_EXPANSIONS = 10_000
+
 
 def to_text(value: Any) -> str:
     """A variable's value as it appears in a request: JSON-like spelling for non-strings."""
@@ -102,10 +106,12 @@ class Renderer:
     unresolved: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     used_secrets: set[str] = field(default_factory=set)
+    _expansions: int = 0
 
     def render(self, template: str) -> str:
         if "{{" not in template:
             return template
+        self._expansions = 0
         return self._render(template, ())
 
     def render_any(self, value: Any) -> Any:
@@ -142,6 +148,10 @@ class Renderer:
             return original
         if len(stack) >= MAX_DEPTH:
             self._warn(f"variables nest deeper than {MAX_DEPTH} levels at {name}: left unrendered")
+            return original
+        self._expansions += 1
+        if self._expansions > MAX_EXPANSIONS:
+            self._warn(f"variables expand more than {MAX_EXPANSIONS} times: {name} left unrendered")
             return original
         return self._render(text, (*stack, name))
 

@@ -1,0 +1,136 @@
+"""``rqrun check``: load a collection, compile its scripts, list what it needs; send nothing."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import click
+
+from rqrun.cli.options import input_options, parse_assignments
+from rqrun.errors import ExitCode, RqrunError
+from rqrun.model import Request, Script
+from rqrun.options import RunOptions
+
+__all__ = ["check"]
+
+_SCRIPT_WRITES = re.compile(r"""\.set\(\s*["']([^"']+)["']""")
+
+
+def _templates(request: Request) -> list[str]:
+    """Every string of a request that is rendered before sending."""
+    texts = [request.url, request.method]
+    for rows in (request.headers, request.query, request.path_variables, request.body.urlencoded):
+        texts.extend(t for kv in rows if kv.enabled for t in (kv.key, kv.value))
+    texts.extend(t for part in request.body.formdata if part.enabled for t in (part.key, part.value))
+    texts.append(request.body.raw)
+    if request.body.graphql:
+        texts.extend([request.body.graphql.query, request.body.graphql.variables])
+    texts.extend(v for v in request.auth.params.values() if isinstance(v, str))
+    return texts
+
+
+@click.command("check", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("collection", type=click.Path())
+@input_options()
+@click.option("--env-var", "env_vars", multiple=True, metavar="KEY=VALUE", help="Set an environment variable.")
+@click.option("--global-var", "global_vars", multiple=True, metavar="KEY=VALUE", help="Set a global variable.")
+@click.pass_context
+def check(ctx: click.Context, collection: str, **params: Any) -> int:
+    """Load COLLECTION, compile every script and list unresolved variables and vault keys.
+
+    Exit 0 when everything resolves and compiles, 4 when a script does not compile,
+    5 when a vault key is missing, 1 when only variables are unresolved.
+    """
+    from rqrun.events import EventBus
+    from rqrun.prepare import effective_auth
+    from rqrun.redact import Redactor
+    from rqrun.runner import Runner, load_inputs
+    from rqrun.variables import Renderer
+
+    obj = ctx.find_root().obj or {}
+    options = RunOptions(
+        collection=collection,
+        environment=params["environment"],
+        env_name=params["env_name"],
+        globals=params["globals_file"],
+        iteration_data=params["iteration_data"],
+        env_vars=parse_assignments(params["env_vars"], "--env-var"),
+        global_vars=parse_assignments(params["global_vars"], "--global-var"),
+        vault_path=obj.get("vault_path"),
+        reporters=(),
+    )
+    inputs = load_inputs(options)
+    redactor = Redactor()
+    runner = Runner(inputs, options, EventBus(), redactor)
+    row = inputs.data[0] if inputs.data else {}
+    scripts: list[Script] = []
+    set_by_scripts: set[str] = set()
+    missing_vault: dict[str, list[str]] = {}
+    unresolved: dict[str, list[str]] = {}
+    echo = click.echo
+    for chain, request in runner.requests:
+        for node in (*chain, request):
+            for script in (node.scripts.pre_request, node.scripts.post_response):
+                if script is not None and script not in scripts:
+                    scripts.append(script)
+                    set_by_scripts.update(_SCRIPT_WRITES.findall(script.source))
+    for chain, request in runner.requests:
+        path = " / ".join([*(f.name for f in chain[1:]), request.name])
+        renderer = Renderer(runner.scopes_for(chain, row), vault=None)
+        auth = effective_auth(chain, request)
+        for text in _templates(request) + [v for v in auth.params.values() if isinstance(v, str)]:
+            renderer.render(text)
+        for name in sorted(renderer.unresolved):
+            if name.startswith("vault:"):
+                missing_vault.setdefault(name[6:], []).append(path)
+            else:
+                unresolved.setdefault(name, []).append(path)
+
+    code = ExitCode.OK
+    compile_failures = _compile_failures(scripts)
+    echo(f"{inputs.collection.name}: {len(runner.requests)} requests, {len(scripts)} scripts")
+    for location, message in compile_failures:
+        echo(f"script {location}: {message}")
+        code = max(code, ExitCode.RUN)
+    if missing_vault:
+        vault_keys = _vault_keys(options)
+        for key, paths in sorted(missing_vault.items()):
+            state = "present" if key in vault_keys else "MISSING"
+            echo(f"vault key {key}: {state} (used by {', '.join(sorted(set(paths)))})")
+            if key not in vault_keys:
+                code = max(code, ExitCode.VAULT)
+    for name, paths in sorted(unresolved.items()):
+        note = " (set by a script)" if name in set_by_scripts else ""
+        echo(f"unresolved {{{{{name}}}}}{note}: {', '.join(sorted(set(paths)))}")
+        if not note:
+            code = max(code, ExitCode.TESTS_FAILED)
+    if code == ExitCode.OK:
+        echo("everything resolves and every script compiles")
+    return int(code)
+
+
+def _compile_failures(scripts: list[Script]) -> list[tuple[str, str]]:
+    python = [s for s in scripts if s.language.lower() in ("python", "py")]
+    failures = [(s.location, f"{s.language} script, not run (rqrun runs Python)") for s in scripts if s not in python]
+    if not python:
+        return failures
+    from rqrun.sandbox.compile import compile_script
+    from rqrun.sandbox.model import ScriptFailure
+
+    for script in python:
+        outcome = compile_script(script.source)
+        if isinstance(outcome, ScriptFailure):
+            line = f" line {outcome.line}" if outcome.line else ""
+            failures.append((f"{script.location}{line}", outcome.message))
+    return failures
+
+
+def _vault_keys(options: RunOptions) -> set[str]:
+    try:
+        from rqrun.vault import open_vault
+
+        return set(open_vault(options.vault_path).keys())
+    except RqrunError as exc:
+        click.echo(f"vault: {exc.one_line()}", err=True)
+        return set()
