@@ -130,7 +130,7 @@ class HttpClient:
             request = self._client.build_request(
                 prepared.method,
                 prepared.url,
-                headers=prepared.headers,
+                headers=[(k, v if v.isascii() else v.encode("utf-8")) for k, v in prepared.headers],
                 content=prepared.content,
                 timeout=timeout,
             )
