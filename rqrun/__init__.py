@@ -6,7 +6,8 @@ The public API lives here; every other module is internal::
     result = rqrun.run(rqrun.RunOptions("api.json", environment="staging.json", reporters=()))
     print(result.exit_code, result.summary.tests_failed)
 
-``run`` and ``RunResult`` are imported on first use, so ``import rqrun`` stays cheap.
+Everything but the errors is imported on first use, so ``import rqrun`` (and with it
+``rqrun --version``) stays cheap.
 """
 
 from __future__ import annotations
@@ -24,11 +25,12 @@ from rqrun.errors import (
     UsageError,
     VaultError,
 )
-from rqrun.events import EventBus, Execution, ItemFinished, RunFinished, RunStarted
-from rqrun.model import Collection, Environment, Folder, Request
-from rqrun.options import RunOptions
 
 if TYPE_CHECKING:
+    from rqrun.events import EventBus, Execution, ItemFinished, RunFinished, RunStarted
+    from rqrun.formats import load_collection
+    from rqrun.model import Collection, Environment, Folder, Request
+    from rqrun.options import RunOptions
     from rqrun.runner import RunResult, run
 
 __all__ = [
@@ -59,7 +61,10 @@ __all__ = [
 _LAZY = {
     "run": ("rqrun.runner", "run"),
     "RunResult": ("rqrun.runner", "RunResult"),
+    "RunOptions": ("rqrun.options", "RunOptions"),
     "load_collection": ("rqrun.formats", "load_collection"),
+    **{name: ("rqrun.events", name) for name in ("EventBus", "Execution", "ItemFinished", "RunFinished", "RunStarted")},
+    **{name: ("rqrun.model", name) for name in ("Collection", "Environment", "Folder", "Request")},
 }
 
 
