@@ -252,6 +252,9 @@ class CliReporter:
                 what += f" ({self._clean(f.name)})"
         return f"{where} {dash} {what}: {self._clean(f.message)}"
 
-    def close(self) -> list[str]:
-        """Nothing to finish: every line is already flushed. Writes no files."""
+    def close(self, error: BaseException | None = None) -> list[str]:
+        """Nothing to finish: every line is already flushed. Writes no files.
+
+        ``error`` is accepted, as by the file reporters, so a caller can close all alike.
+        """
         return []

@@ -193,7 +193,8 @@ class JunitReporter:
         """Write the root element and the suites to the report; returns ``[path]``.
 
         Safe after an exception (the report then says in a comment that the run did not
-        finish) and safe to call twice. Raises :class:`RunError` if the file cannot be written.
+        finish) and safe to call twice. ``error`` is accepted, as by the JSON reporter, so a
+        caller can close all alike. Raises :class:`RunError` if the file cannot be written.
         """
         if self._closed:
             return list(self._written)

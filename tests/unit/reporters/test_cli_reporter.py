@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from conftest import SECRET, FakeTTY, Harness, execution
+from reporter_kit import SECRET, FakeTTY, Harness, execution
 
 from rqrun.events import Cursor, ErrorInfo, RunWarning
 from rqrun.events import TestResult as Result  # aliased: pytest would try to collect Test*

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FINISHED_AT, SECRET, STARTED_AT, Harness, execution
+from reporter_kit import FINISHED_AT, SECRET, STARTED_AT, Harness, execution
 
 from rqrun._version import __version__
 from rqrun.errors import RunError, ScriptError, VaultLocked

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from conftest import SECRET, Harness, execution
+from reporter_kit import SECRET, Harness, execution
 
 from rqrun.events import ErrorInfo
 from rqrun.events import TestResult as Result  # aliased: pytest would try to collect Test*
