@@ -416,7 +416,7 @@ class _Loader:
 
 def _stable_id(path: str, index_path: str, names: str) -> str:
     """An id for items that carry none: the same file gives the same ids on every load."""
-    digest = hashlib.sha1(f"{os.path.basename(path)}\0{index_path}\0{names}".encode()).hexdigest()
+    digest = hashlib.sha1(f"{os.path.basename(path)}\0{index_path}\0{names}".encode("utf-8", "surrogatepass")).hexdigest()
     return f"pm-{digest[:16]}"
 
 

@@ -1,0 +1,187 @@
+"""Property tests: whatever the bytes, a loader returns the model or raises InputError, nothing else.
+
+Random JSON rarely looks like a collection, so most examples start from a real fixture and
+replace one node anywhere in it with random JSON: that reaches the code deep inside each loader.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rqrun.errors import InputError
+from rqrun.formats import load_collection, load_data, load_environments
+from rqrun.model import Collection, FormPart, KeyValue
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+COLLECTIONS = [
+    FIXTURES / "requestly" / "export.json",
+    FIXTURES / "requestly" / "multi-root.json",
+    FIXTURES / "postman" / "shop.postman_collection.json",
+    FIXTURES / "postman" / "legacy.v2.0.json",
+]
+ENVIRONMENTS = [
+    FIXTURES / "requestly" / "environments.json",
+    FIXTURES / "postman" / "staging.postman_environment.json",
+    FIXTURES / "postman" / "workspace.postman_globals.json",
+]
+WORKSPACE_REQUEST = FIXTURES / "workspace" / "Users API" / "Admin" / "list-users.json"
+
+SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-(2**40), 2**40), st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=12), st.sampled_from(["", "GET", "api", "collection", "INHERIT", "raw", "file", "c1",
+                                           "multipart/form-data", "application/x-www-form-urlencoded",
+                                           "graphql", "apikey", "bearer", "basic", "text/javascript", "\ud800 lone surrogate"]),
+)
+json_values = st.recursive(
+    scalars,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(
+        st.sampled_from(["key", "value", "id", "name", "type", "item", "request", "url", "body", "mode",
+                         "records", "data", "info", "auth", "src", "exec", "query", "host", "path", "x"]) | st.text(max_size=6),
+        children, max_size=5),
+    max_leaves=20,
+)
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place in a JSON document that could be replaced."""
+    out = [prefix]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            out.extend(_paths(value, (*prefix, key)))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            out.extend(_paths(value, (*prefix, i)))
+    return out
+
+
+def _replace(doc: Any, path: tuple[Any, ...], value: Any) -> Any:
+    if not path:
+        return value
+    node = doc
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = value
+    return doc
+
+
+def _check_model(collection: Collection) -> None:
+    """What the runner relies on: text where text is promised."""
+    assert isinstance(collection.name, str)
+    for _, request in collection.walk():
+        assert isinstance(request.url, str) and isinstance(request.method, str)
+        assert request.method == request.method.upper()
+        for row in [*request.headers, *request.query, *request.path_variables, *request.body.urlencoded]:
+            assert isinstance(row, KeyValue) and isinstance(row.key, str) and isinstance(row.value, str)
+        for part in request.body.formdata:
+            assert isinstance(part, FormPart) and all(isinstance(f, str) for f in part.files)
+        assert isinstance(request.body.raw, str)
+        assert all(isinstance(v, str) for v in request.auth.params.values())
+
+
+def _only_input_errors(load: Callable[[Path], object], path: Path) -> object | None:
+    try:
+        return load(path)
+    except InputError as exc:
+        line = exc.one_line()
+        assert "bug in rqrun" not in line, line
+        assert str(path) in line and "\n" not in line
+        return None
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("props")
+
+
+@SETTINGS
+@given(value=json_values)
+def test_properties__arbitrary_json_as_any_file(workdir: Path, value: Any) -> None:
+    path = workdir / "any.json"
+    path.write_text(json.dumps(value))
+    result = _only_input_errors(load_collection, path)
+    if result is not None:
+        _check_model(result)  # type: ignore[arg-type]
+    _only_input_errors(load_environments, path)
+    _only_input_errors(load_data, path)
+
+
+@SETTINGS
+@given(records=json_values, item=json_values)
+def test_properties__arbitrary_json_inside_collection_envelopes(workdir: Path, records: Any, item: Any) -> None:
+    path = workdir / "envelope.json"
+    for doc in ({"schema_version": "1.0.0", "records": records}, {"info": {"name": "x"}, "item": item},
+                {"records": [records]}, {"info": {"name": "x"}, "item": [{"name": "r", "request": item}]}):
+        path.write_text(json.dumps(doc))
+        result = _only_input_errors(load_collection, path)
+        if result is not None:
+            _check_model(result)  # type: ignore[arg-type]
+
+
+@SETTINGS
+@given(source=st.sampled_from(COLLECTIONS), data=st.data())
+def test_properties__one_node_of_a_real_collection_replaced(workdir: Path, source: Path, data: st.DataObject) -> None:
+    doc = json.loads(source.read_text())
+    path = data.draw(st.sampled_from(_paths(doc)), label="path")
+    doc = _replace(doc, path, data.draw(json_values, label="value"))
+    target = workdir / source.name
+    target.write_text(json.dumps(doc))
+    result = _only_input_errors(load_collection, target)
+    if result is not None:
+        _check_model(result)  # type: ignore[arg-type]
+
+
+@SETTINGS
+@given(source=st.sampled_from(ENVIRONMENTS), data=st.data())
+def test_properties__one_node_of_a_real_environment_replaced(workdir: Path, source: Path, data: st.DataObject) -> None:
+    doc = json.loads(source.read_text())
+    path = data.draw(st.sampled_from(_paths(doc)), label="path")
+    target = workdir / source.name
+    target.write_text(json.dumps(_replace(doc, path, data.draw(json_values, label="value"))))
+    _only_input_errors(load_environments, target)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_properties__workspace_request_file_replaced(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
+    root = tmp_path_factory.mktemp("ws")
+    (root / "requestly.json").write_text("{}")
+    (root / "C").mkdir()
+    doc = json.loads(WORKSPACE_REQUEST.read_text())
+    path = data.draw(st.sampled_from(_paths(doc)), label="path")
+    (root / "C" / "r.json").write_text(json.dumps(_replace(doc, path, data.draw(json_values, label="value"))))
+    (root / "C" / "vars.json").write_text(json.dumps(data.draw(json_values, label="vars")))
+    result = _only_input_errors(load_collection, root)
+    if result is not None:
+        _check_model(result)  # type: ignore[arg-type]
+
+
+@SETTINGS
+@given(content=st.text(alphabet=st.sampled_from(list('ab,"\n\r \t1.-e\ufeff\x00é')) | st.characters(blacklist_categories=("Cs",)), max_size=80))
+def test_properties__arbitrary_csv_text(workdir: Path, content: str) -> None:
+    path = workdir / "data.csv"
+    path.write_text(content, encoding="utf-8", newline="")
+    rows = _only_input_errors(load_data, path)
+    if rows is not None:
+        assert isinstance(rows, list) and all(isinstance(r, dict) for r in rows)
+        assert all(isinstance(v, (str, int, float, bool)) for r in rows for v in r.values())
+
+
+@SETTINGS
+@given(content=st.binary(max_size=60))
+def test_properties__arbitrary_bytes(workdir: Path, content: bytes) -> None:
+    for name in ("bytes.json", "bytes.csv"):
+        path = workdir / name
+        path.write_bytes(content)
+        _only_input_errors(load_collection, path)
+        _only_input_errors(load_environments, path)
+        _only_input_errors(load_data, path)
