@@ -422,16 +422,15 @@ class Runner:
         if not script.source.strip():
             return template, False
         if script.language.lower() not in ("python", "py", "text/python"):
-            key = id(script)
-            if key not in self._reported_js:
-                self._reported_js.add(key)
-                self.bus.emit(
-                    ev.RunWarning(
-                        f"{script.location or source_name}: {script.language} script not run "
-                        "(rqrun runs Python scripts)",
-                        cursor,
-                    )
-                )
+            message = f"{script.location or source_name}: {script.language} script not run (rqrun runs Python scripts)"
+            if self.options.fail_on_unsupported_scripts:
+                record.scripts_run += 1
+                record.scripts_failed += 1
+                record.error = ev.ErrorInfo("script", source_name, message, kind="unsupported")
+                return template, True
+            if id(script) not in self._reported_js:
+                self._reported_js.add(id(script))
+                self.bus.emit(ev.RunWarning(message, cursor))
             return template, False
         from rqrun import script_bridge as bridge
         from rqrun.sandbox import ScriptJob

@@ -1,0 +1,37 @@
+"""JavaScript scripts are reported once per script, not run; the request still goes out unless asked otherwise."""
+
+from __future__ import annotations
+
+import json
+
+
+def _postman(url: str, tmp_path):
+    collection = {
+        "info": {"name": "JS", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [
+            {
+                "name": "Probe",
+                "event": [{"listen": "test", "script": {"type": "text/javascript", "exec": ["pm.test('ok', () => {});"]}}],
+                "request": {"method": "GET", "url": url + "/js"},
+            }
+        ],
+    }
+    path = tmp_path / "js.postman_collection.json"
+    path.write_text(json.dumps(collection))
+    return path
+
+
+def test_javascript_reported_once_and_request_sent(run_cli, tmp_path, recording_server):
+    path = _postman(recording_server.url, tmp_path)
+    result = run_cli("run", path, "-n", "3")
+    assert result.code == 0, result
+    assert recording_server.requests.paths == ["/js"] * 3
+    assert result.output.count("script not run") == 1
+
+
+def test_fail_on_unsupported_scripts(run_cli, tmp_path, recording_server):
+    path = _postman(recording_server.url, tmp_path)
+    result = run_cli("run", path, "--fail-on-unsupported-scripts", "--reporters", "json", "--reporter-json-export", tmp_path / "r.json")
+    assert result.code == 4, result
+    error = result.json["executions"][0]["error"]
+    assert error["type"] == "script" and error["kind"] == "unsupported"
