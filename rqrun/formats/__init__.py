@@ -51,6 +51,8 @@ def _collection(name: str) -> Collection:
         return load_export(name, doc)
     if looks_like_postman(doc):
         return load_postman(name, doc)
+    if os.path.basename(name) == "requestly.json" and isinstance(doc, dict):
+        return load_workspace(os.path.dirname(name) or ".")  # the workspace's own config file
     if isinstance(doc, dict) and isinstance(doc.get("info"), dict) and "requests" in doc:
         raise InputError("Postman collection v1 is not supported", where=name,
                          hint="export it again from Postman as v2.1")

@@ -70,7 +70,7 @@ def looks_like_postman(doc: object) -> bool:
     if not isinstance(doc, dict) or not isinstance(doc.get("info"), dict):
         return False
     schema = doc["info"].get("schema")
-    if isinstance(schema, str) and "getpostman.com" in schema:
+    if isinstance(schema, str) and "postman.com" in schema:
         return True
     return "item" in doc
 
@@ -109,7 +109,7 @@ class _Loader:
 
     # --- shared pieces -------------------------------------------------------------------
 
-    def kv_list(self, value: object, loc: Loc, *, skip_blank: bool = True) -> list[KeyValue]:
+    def kv_list(self, value: object, loc: Loc) -> list[KeyValue]:
         """Headers, query params, path variables and urlencoded fields, with ``disabled``.
 
         A string is the v2.0 header block (``"Key: value"`` lines); exporters also write an
@@ -131,7 +131,7 @@ class _Loader:
                 continue
             row = as_dict(row, rloc)
             key = text(row.get("key", row.get("id")), rloc.key("key"))
-            if skip_blank and not key and row.get("value") in (None, ""):
+            if not key and row.get("value") in (None, ""):
                 continue
             rows.append(
                 KeyValue(

@@ -18,7 +18,7 @@ from rqrun.errors import InputError
 from rqrun.formats._reading import Loc, as_dict, as_list, read_json, read_text, text
 from rqrun.formats.environments import environment_from_object
 from rqrun.formats.requestly import parse_auth, parse_request, parse_scripts, parse_variables, root_auth
-from rqrun.model import Auth, Collection, Environment, Folder, Item, Request
+from rqrun.model import Auth, Collection, Environment, Folder, Item, Request, Variable
 
 __all__ = ["load_workspace", "is_workspace"]
 
@@ -53,7 +53,8 @@ class _Walker:
             names = sorted(os.listdir(folder))
         except OSError as exc:
             raise InputError(f"folder cannot be read ({exc.strerror or exc})", where=folder) from None
-        files, dirs = [], []
+        files: list[str] = []
+        dirs: list[str] = []
         top = os.path.abspath(folder) == os.path.abspath(self.root)
         for name in names:
             full = os.path.join(folder, name)
@@ -113,7 +114,7 @@ class _Walker:
         vars_file = os.path.join(folder, "vars.json")
         auth_file = os.path.join(folder, "auth.json")
         readme = os.path.join(folder, "README.md")
-        variables = []
+        variables: list[Variable] = []
         if os.path.isfile(vars_file):
             variables = parse_variables(read_json(vars_file, what="variables file"), Loc(vars_file))
         auth = Auth("inherit")

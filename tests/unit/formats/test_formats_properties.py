@@ -33,7 +33,7 @@ ENVIRONMENTS = [
 WORKSPACE_REQUEST = FIXTURES / "workspace" / "Users API" / "Admin" / "list-users.json"
 
 SETTINGS = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 
 scalars = st.one_of(

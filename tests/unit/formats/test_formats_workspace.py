@@ -104,3 +104,8 @@ def test_workspace__symlink_loop_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         load_collection(tmp_path)
     assert "cycle" in info.value.one_line() and "loop" in info.value.one_line()
+
+
+def test_workspace__pointing_at_requestly_json_loads_the_folder() -> None:
+    c = load_collection(WORKSPACE / "requestly.json")
+    assert c.format == "requestly-workspace" and [i.name for i in c.items] == ["Health", "Users API"]
