@@ -115,6 +115,7 @@ def derive_key(passphrase: str, params: dict[str, Any]) -> bytes:
     salt = b64d(params["salt"])
     secret = passphrase.encode("utf-8")
     alg = params.get("alg")
+    _check_cost(params)
     if alg == "argon2id":
         from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
@@ -132,6 +133,19 @@ def derive_key(passphrase: str, params: dict[str, Any]) -> bytes:
             secret
         )
     raise ValueError(f"unknown key derivation {alg!r}")
+
+
+#: Upper bounds on KDF parameters read from a file: an edited slot must not be able to make
+#: rqrun allocate gigabytes or spin for minutes before the passphrase is even checked.
+_MAX_COST = {"m_kib": 1 << 20, "t": 64, "p": 16, "n": 1 << 20, "r": 32}
+
+
+def _check_cost(params: dict[str, Any]) -> None:
+    for name, limit in _MAX_COST.items():
+        if name in params:
+            value = params[name]
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= limit:
+                raise ValueError(f"key derivation parameter {name}={value!r} is out of range")
 
 
 def parse_raw_key(text: str) -> bytes | None:

@@ -273,7 +273,7 @@ class Vault:
                     source=entry["source"],
                     allow_hosts=tuple(hosts) if hosts is not None else None,
                     updated_at=entry.get("updated_at"),
-                    error=entry.get("error"),
+                    error=dict(entry["error"]) if isinstance(entry.get("error"), dict) else None,
                     created_at=entry.get("created_at"),
                     cached=entry_blob(entry) is not None,
                     shadowed_by=shadowed,
@@ -355,6 +355,10 @@ class Vault:
         validate_key(key)
         if not isinstance(value, str):
             raise UsageError(f"the value for {key!r} must be a string, not {type(value).__name__}")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(f"the value for {key!r} is not valid Unicode text (a lone surrogate)") from None
         hosts = normalize_hosts(allow_hosts)
 
         def change(doc: dict[str, Any], sealer: Sealer) -> bool:

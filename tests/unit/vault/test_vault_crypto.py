@@ -80,3 +80,15 @@ def test_parse_raw_key() -> None:
     assert crypto.parse_raw_key(crypto.b64e(key[:16])) is None
     assert crypto.parse_raw_key("not base64!") is None
     assert crypto.key_fingerprint(key) != crypto.key_fingerprint(crypto.random_key())
+
+
+def test_kdf_parameters_from_a_file_are_bounded() -> None:
+    salt = crypto.b64e(b"s" * 16)
+    for params in (
+        {"alg": "argon2id", "m_kib": 1 << 30, "t": 3, "p": 4, "salt": salt},
+        {"alg": "argon2id", "m_kib": 65536, "t": 0, "p": 4, "salt": salt},
+        {"alg": "scrypt", "n": 1 << 24, "r": 8, "p": 1, "salt": salt},
+        {"alg": "scrypt", "n": "16384", "r": 8, "p": 1, "salt": salt},
+    ):
+        with pytest.raises(ValueError, match="out of range"):
+            crypto.derive_key("pw", params)

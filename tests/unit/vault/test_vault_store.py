@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import rqrun.vault
 from rqrun.errors import UsageError, VaultError, VaultLocked
@@ -67,6 +69,8 @@ def test_invalid_input_is_a_usage_error(make_vault: Any) -> None:
             call()
     with pytest.raises(UsageError):
         vault.set("k", 42)  # type: ignore[arg-type]
+    with pytest.raises(UsageError):
+        vault.set("k", "lone \udc80 surrogate")
     with pytest.raises(UsageError):
         vault.set("k", "v", allow_hosts=["https://x.com/"])
 
@@ -325,3 +329,11 @@ def test_close_forgets_values(make_vault: Any) -> None:
     vault.close()
     assert vault._plain == {} and vault._dek is None
     assert vault.get("a") == "1"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=st.text(min_size=0, max_size=200), key=st.from_regex(r"[A-Za-z0-9_.\-]{1,20}", fullmatch=True))
+def test_any_text_roundtrips(make_vault: Any, key: str, value: str) -> None:
+    vault = make_vault()
+    vault.set(key, value)
+    assert make_vault().get(key) == value
