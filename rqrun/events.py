@@ -63,6 +63,8 @@ class ErrorInfo:
 
 @dataclass(frozen=True)
 class TestResult:
+    __test__ = False  # not a pytest test class
+
     name: str
     status: str  # passed | failed | skipped
     error: str | None = None

@@ -663,11 +663,16 @@ def run(
     try:
         result = runner.run()
     finally:
-        for reporter in reporters:
+        failures: list[RqrunError] = []
+        for reporter in reporters:  # close every reporter, even when one fails
             try:
                 paths.extend(reporter.close())
+            except RqrunError as exc:
+                failures.append(exc)
             except OSError as exc:
-                raise RunError(f"cannot write the {reporter.name} report: {exc}") from exc
+                failures.append(RunError(f"cannot write the {reporter.name} report: {exc}"))
+        if failures and sys.exc_info()[0] is None:
+            raise failures[0]
     env_name = inputs.environment.name if inputs.environment else "environment"
     if options.export_environment:
         paths.append(_export(options.export_environment, env_name, result.environment, "environment", redactor))
