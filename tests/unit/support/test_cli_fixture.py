@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import TEST_VAULT_KEY, _report_path
+from support.cli import TEST_VAULT_KEY, report_path
 
 
 def test_runs_the_cli(run_cli, rqrun_home: Path) -> None:  # type: ignore[no-untyped-def]
@@ -42,10 +42,10 @@ def test_test_vault_key_is_32_bytes() -> None:
 
 
 def test_report_path_forms(tmp_path: Path) -> None:
-    assert _report_path(["run", "c.json"], tmp_path) is None
-    assert _report_path(["run", "--reporter-json-export", "r.json"], tmp_path) == tmp_path / "r.json"
-    assert _report_path(["--reporter-json-export=/abs/r.json"], tmp_path) == Path("/abs/r.json")
-    assert _report_path(["--reporters", "cli,json"], tmp_path) == tmp_path / "rqrun-report.json"
+    assert report_path(["run", "c.json"], tmp_path) is None
+    assert report_path(["run", "--reporter-json-export", "r.json"], tmp_path) == tmp_path / "r.json"
+    assert report_path(["--reporter-json-export=/abs/r.json"], tmp_path) == Path("/abs/r.json")
+    assert report_path(["--reporters", "cli,json"], tmp_path) == tmp_path / "rqrun-report.json"
 
 
 def test_report_is_parsed_when_written(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
