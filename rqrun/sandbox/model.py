@@ -1,0 +1,94 @@
+"""The sandbox's public data: what a caller hands in (a job) and what comes back (a result).
+
+Plain frozen dataclasses of JSON values, so a job can cross the process boundary as JSON and a
+result can be built from validated JSON without trusting the worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+__all__ = [
+    "FAILURE_KINDS",
+    "SCOPE_NAMES",
+    "HOST_CALLS",
+    "Host",
+    "HostCallError",
+    "ScriptFailure",
+    "ScriptJob",
+    "ScriptResult",
+    "TestOutcome",
+]
+
+#: Every value :attr:`ScriptFailure.kind` can take.
+FAILURE_KINDS = frozenset(
+    {"compile", "runtime", "assertion", "timeout", "memory", "output", "killed", "javascript", "host"}
+)
+#: The writable variable scopes, as named in :attr:`ScriptResult.scope_ops`.
+SCOPE_NAMES = ("environment", "globals", "collectionVariables", "variables")
+#: The calls a script can make to the host, with the number of arguments each takes.
+HOST_CALLS = {"vault.get": 1, "vault.has": 1, "vault.set": 2, "vault.unset": 1, "sendRequest": 1}
+
+Phase = Literal["prerequest", "postresponse"]
+
+
+class HostCallError(Exception):
+    """Raised by a host's ``call`` to refuse a request; only its message reaches the script."""
+
+
+class Host(Protocol):
+    """What :meth:`ScriptEngine.run` needs from its caller to serve ``rq.vault`` and friends."""
+
+    def call(self, name: str, args: list[Any]) -> Any:  # pragma: no cover - protocol
+        ...
+
+
+@dataclass(frozen=True)
+class ScriptJob:
+    """One script to run, with copies of everything it may read. Fields hold JSON values only."""
+
+    source: str
+    location: str
+    phase: Phase
+    scopes: dict[str, Any] = field(default_factory=dict)
+    request: dict[str, Any] = field(default_factory=dict)
+    response: dict[str, Any] | None = None
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ScriptFailure:
+    """Why a script stopped: ``kind`` (see :data:`FAILURE_KINDS`), a one-line message, the line."""
+
+    kind: str
+    message: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    """One ``rq.test``: ``status`` is "passed", "failed" or "skipped"."""
+
+    __test__ = False  # not a pytest class
+
+    name: str
+    status: str
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ScriptResult:
+    """What a script did: its error (if it stopped early), tests, console lines and writes."""
+
+    error: ScriptFailure | None
+    tests: list[TestOutcome] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+    scope_ops: list[tuple[str, str, str, Any]] = field(default_factory=list)
+    request: dict[str, Any] | None = None
+    duration_ms: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when the script ran to its end and no test failed."""
+        return self.error is None and all(t.status != "failed" for t in self.tests)

@@ -1,0 +1,252 @@
+"""The sandbox worker process: ``python -m rqrun.sandbox.worker``, started and fed by the engine.
+
+Started once and reused. At start it moves its protocol pipes away from fds 0 and 1 (so stray
+output cannot corrupt frames), clears its environment, imports everything scripts may need,
+then locks itself down: ``RLIMIT_AS`` (the memory limit), ``RLIMIT_FSIZE`` 0 (no file grows),
+``RLIMIT_NOFILE`` small, ``RLIMIT_CORE`` 0, ``RLIMIT_NPROC`` 0 (no new processes, where the
+kernel enforces it), ``SIGINT`` ignored (Ctrl-C is the parent's business). Before each job the
+``RLIMIT_CPU`` soft limit is moved to "now + a margin", a backstop behind the parent's
+wall-clock kill.
+
+Per job: compile (cached by source text), fresh globals, run under the job's budget, clear the
+globals *inside* the budget (finalizers cannot outlive it: every global, ``_tick_`` included,
+is gone), and answer with one JSON frame.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import resource
+import signal
+import sys
+import time
+from typing import Any
+
+__all__ = ["main", "Worker"]
+
+_CPU_MARGIN_S = 5
+
+
+class Worker:
+    """One worker's state: its pipes, compile cache and the shared parts of every script's globals."""
+
+    def __init__(self, in_fd: int, out_fd: int, init: dict[str, Any]) -> None:
+        from rqrun.sandbox import api, facades
+        from rqrun.sandbox.compile import CompileCache
+        from rqrun.sandbox.guards import STATE, hook_globals, make_builtins
+        from rqrun.sandbox.model import HostCallError
+
+        self.in_fd = in_fd
+        self.out_fd = out_fd
+        self.memory_mb = int(init.get("memory_mb", 256))
+        self.recursion = int(init.get("recursion_limit", 300))
+        self.cache = CompileCache(int(init.get("cache_size", 256)))
+        self.state = STATE
+        self.api = api
+        self.facades = facades
+        self.builtins = make_builtins(facades.facade_import, {"HostCallError": HostCallError,
+                                                              "ImportError": ImportError})
+        self.hooks = hook_globals()
+        api.set_host(self.host_call)
+
+    # -- host calls ------------------------------------------------------------------------------
+
+    def host_call(self, name: str, args: list[Any]) -> Any:
+        """Ask the parent; the time spent waiting is given back to the script's budget."""
+        from rqrun.sandbox.model import HostCallError
+        from rqrun.sandbox.protocol import encode, read_blocking, write_all
+
+        try:
+            frame = encode({"op": "host", "name": name, "args": args})
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{name}: arguments must be JSON values ({exc})") from None
+        started = time.monotonic()
+        write_all(self.out_fd, frame)
+        reply = read_blocking(self.in_fd)
+        self.state.extend(time.monotonic() - started)
+        if reply is None:  # the parent is gone: nothing left to do, and no script may resist it
+            os._exit(0)
+        if reply.get("op") == "abort":
+            self.state.trip("host", "the host failed to answer " + name)
+        if reply.get("ok"):
+            return reply.get("value")
+        raise HostCallError(str(reply.get("error") or f"{name} failed"))
+
+    # -- jobs ------------------------------------------------------------------------------------
+
+    def run(self, job: dict[str, Any]) -> dict[str, Any]:
+        """Run one job and build its answer (never raises for anything a script does)."""
+        from rqrun.sandbox.api import JobRecord, build_rq, CONSOLE
+        from rqrun.sandbox.compile import SCRIPT_FILENAME
+        from rqrun.sandbox.guards import LimitExceeded
+        from rqrun.sandbox.model import ScriptFailure
+
+        state = self.state
+        timeout_ms = int(job.get("timeout_ms", 5000))
+        state.reset(timeout_ms, int(job.get("output_limit", 1 << 20)))
+        self._arm_cpu_limit(timeout_ms)
+        self.facades.new_job()
+        record = JobRecord()
+        error: dict[str, Any] | None = None
+        recycle = False
+        compiled = self.cache.get(job.get("source", ""))
+        if isinstance(compiled, ScriptFailure):
+            return self._answer(job, record, _failure(compiled.kind, compiled.message, compiled.line), None, False)
+        info = dict(job.get("info") or {})
+        info.setdefault("eventName", job.get("phase"))
+        rq = build_rq({**job, "info": info}, record)
+        script_globals: dict[str, Any] = dict(self.hooks)
+        script_globals.update({"__builtins__": self.builtins, "__name__": "rq_script",
+                               "_tick_": state.make_tick(), "rq": rq, "console": CONSOLE})
+        state.script_globals = script_globals
+        base_depth = _depth()
+        sys.setrecursionlimit(base_depth + self.recursion)
+        try:
+            exec(compiled, script_globals)  # noqa: S102 - restricted code, guarded globals
+        except LimitExceeded as exc:
+            error = _failure(exc.kind, exc.message, _script_line(exc, SCRIPT_FILENAME))
+        except MemoryError as exc:
+            recycle = True
+            error = _failure("memory", f"script ran out of memory (limit {self.memory_mb} MiB)",
+                             _script_line(exc, SCRIPT_FILENAME))
+        except RecursionError as exc:
+            error = _failure("runtime", "RecursionError: maximum recursion depth exceeded "
+                             f"(scripts may nest {self.recursion} calls)", _script_line(exc, SCRIPT_FILENAME))
+        except AssertionError as exc:
+            error = _failure("assertion", str(exc) or "assertion failed", _script_line(exc, SCRIPT_FILENAME))
+        except BaseException as exc:  # SystemExit & co cannot be raised by scripts, but be total
+            error = _failure("runtime", _describe(exc), _script_line(exc, SCRIPT_FILENAME))
+        finally:
+            try:
+                script_globals.clear()
+            except BaseException:  # a finalizer hitting the budget; the trip is recorded below
+                pass
+            state.script_globals = None
+            sys.setrecursionlimit(max(base_depth + 50, 1000))
+        tripped = state.tripped
+        if tripped is not None and (error is None or error["kind"] != tripped.kind):
+            error = _failure(tripped.kind, tripped.message, error["line"] if error else None)
+        if tripped is not None:
+            recycle = recycle or tripped.kind == "memory"
+        request = rq.request.toObject() if job.get("phase") == "prerequest" else None
+        return self._answer(job, record, error, request, recycle)
+
+    def _answer(self, job: dict[str, Any], record: Any, error: dict[str, Any] | None,
+                request: dict[str, Any] | None, recycle: bool) -> dict[str, Any]:
+        return {"op": "result", "error": error, "tests": record.tests, "console": self.state.console,
+                "scope_ops": record.scope_ops, "request": request, "recycle": recycle}
+
+    def _arm_cpu_limit(self, timeout_ms: int) -> None:
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        spent = used.ru_utime + used.ru_stime
+        soft = int(spent + timeout_ms / 1000.0) + _CPU_MARGIN_S
+        try:
+            _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+            resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+        except (ValueError, OSError):
+            pass
+
+    def serve(self) -> None:
+        """Answer jobs until the parent closes the pipe."""
+        from rqrun.sandbox.protocol import encode, read_blocking, write_all
+
+        while True:
+            job = read_blocking(self.in_fd)
+            if job is None:
+                return
+            try:
+                answer = self.run(job)
+                frame = encode(answer)
+            except MemoryError:
+                frame = encode({"op": "result", "error": _failure("memory", "the worker ran out of memory"),
+                                "tests": [], "console": [], "scope_ops": [], "request": None, "recycle": True})
+            write_all(self.out_fd, frame)
+
+
+def _failure(kind: str, message: str, line: int | None = None) -> dict[str, Any]:
+    message = " ".join(str(message).split())
+    if len(message) > 1000:
+        message = message[:997] + "..."
+    return {"kind": kind, "message": message, "line": line}
+
+
+def _describe(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    if isinstance(exc, NameError) and getattr(exc, "name", None) == "pm":
+        text += " (rqrun scripts use rq, not pm)"
+    return text
+
+
+def _script_line(exc: BaseException, filename: str) -> int | None:
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _depth() -> int:
+    frame = sys._getframe()
+    depth = 0
+    while frame is not None:
+        depth += 1
+        frame = frame.f_back  # type: ignore[assignment]
+    return depth
+
+
+def _lock_down(memory_mb: int) -> None:
+    """OS limits that hold even if a script escapes the interpreter-level sandbox."""
+    limits = [
+        (resource.RLIMIT_AS, memory_mb * 1024 * 1024),
+        (resource.RLIMIT_FSIZE, 0),
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_NOFILE, 16),
+        (resource.RLIMIT_NPROC, 0),
+    ]
+    for which, value in limits:
+        try:
+            resource.setrlimit(which, (value, value))
+        except (ValueError, OSError):
+            pass
+
+
+def _warm_up(worker: Worker) -> None:
+    """Run one script through every layer so first-job costs are paid before the lock-down."""
+    warm = ("import json, re, base64, hashlib, hmac, datetime, time, math, random, uuid, urllib.parse\n"
+            "rq.test('warm', lambda: rq.expect(json.loads('[1]')).to.eql([1]))\n"
+            "x = [i * 2 for i in range(3)]\nprint(x)\nconsole.log(re.sub('a', 'b', 'a'))\n")
+    worker.run({"source": warm, "phase": "prerequest", "timeout_ms": 5000, "request": {}, "scopes": {}})
+
+
+def main() -> None:
+    """Entry point: set up fds, read the init frame, lock down, then serve jobs."""
+    from rqrun.sandbox.protocol import encode, read_blocking, write_all
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    in_fd = os.dup(0)
+    out_fd = os.dup(1)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    os.environ.clear()
+    init = read_blocking(in_fd)
+    if not isinstance(init, dict):
+        return
+    worker = Worker(in_fd, out_fd, init)
+    _warm_up(worker)
+    gc.collect()
+    gc.freeze()
+    _lock_down(worker.memory_mb)
+    write_all(out_fd, encode({"op": "ready", "pid": os.getpid()}))
+    try:
+        worker.serve()
+    except (SystemExit, KeyboardInterrupt):
+        pass
+
+
+if __name__ == "__main__":
+    main()
