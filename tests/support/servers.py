@@ -405,6 +405,10 @@ def _record(method: str, raw_path: str, headers: list[tuple[str, str]], body: by
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     owner: RecordingServer
+    # Headers and body leave in one write, without Nagle: otherwise each response waits ~40 ms
+    # for the client's delayed ACK. handle_one_request() flushes after every response.
+    wbufsize = 1 << 16
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         """Quiet: test output should show only the tests."""
