@@ -59,6 +59,16 @@ class PreparedRequest:
     def host(self) -> str:
         return (urlsplit(self.url).hostname or "").lower()
 
+    @property
+    def port(self) -> int | None:
+        """The port the request goes to, defaults included (a pattern with a port must match it)."""
+        parts = urlsplit(self.url)
+        try:
+            explicit = parts.port
+        except ValueError:
+            return None
+        return explicit or {"http": 80, "https": 443}.get(parts.scheme.lower())
+
     def header(self, name: str) -> str | None:
         lowered = name.lower()
         for key, value in self.headers:

@@ -10,6 +10,7 @@ secrets.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import threading
@@ -161,6 +162,26 @@ class Redactor:
         if isinstance(value, (list, tuple)):
             return [self.redact_obj(v) for v in value]
         return value
+
+    def add_header_credentials(self, headers: Iterable[tuple[str, str]]) -> None:
+        """Register the credentials a request carries in sensitive headers.
+
+        A Basic header is base64 of ``user:password``: the password may be a vault secret the
+        redactor knows, but its encoded form is new text that a server can echo back. Every
+        credential in a sensitive header is treated as a secret for the rest of the run.
+        """
+        for name, value in headers:
+            if name.lower() not in SENSITIVE_HEADERS or not value:
+                continue
+            scheme, sep, token = value.partition(" ")
+            credential = token.strip() if sep and (scheme.lower() + " ") in _SCHEMES else value
+            self.add(credential)
+            if scheme.lower() == "basic" and sep:
+                try:
+                    decoded = base64.b64decode(credential, validate=True).decode("utf-8")
+                except (ValueError, UnicodeDecodeError):
+                    continue
+                self.add(decoded)
 
     def redact_headers(self, headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
         """Headers for a report: sensitive ones masked, secrets anywhere else redacted."""

@@ -154,14 +154,12 @@ class _Vault:
 
     def open(self) -> Any:
         if self._vault is None:
-            try:
-                from rqrun.vault import open_vault
-            except ImportError as exc:  # pragma: no cover - the vault ships with rqrun
-                raise VaultError(f"the vault is not available: {exc}") from exc
-            kwargs: dict[str, Any] = {}
+            from rqrun.vault import open_vault
+
+            vault = open_vault(self.options.vault_path)
             if self.options.aws_config:
-                kwargs["aws_config"] = self.options.aws_config
-            self._vault = open_vault(self.options.vault_path, **kwargs)
+                vault.use_aws_config(self.options.aws_config)
+            self._vault = vault
         return self._vault
 
     def lookup(self, key: str) -> str:
@@ -171,20 +169,11 @@ class _Vault:
         self.redactor.add(value)
         return str(value)
 
-    def allowed_hosts(self, key: str) -> list[str] | None:
-        hosts: list[str] | None = self.open().allowed_hosts(key)
-        return hosts
+    def host_allowed(self, key: str, host: str, port: int | None) -> tuple[bool, list[str]]:
+        from rqrun.vault import host_allowed
 
-
-def _host_allowed(host: str, allowed: Iterable[str]) -> bool:
-    host = host.lower().rstrip(".")
-    for pattern in allowed:
-        pattern = pattern.lower().rstrip(".")
-        if pattern.startswith("*.") and (host.endswith(pattern[1:]) or host == pattern[2:]):
-            return True
-        if host == pattern:
-            return True
-    return False
+        allowed = self.open().allowed_hosts(key)
+        return host_allowed(allowed, host, port), list(allowed or [])
 
 
 class Runner:
@@ -356,6 +345,7 @@ class Runner:
             from rqrun.prepare import prepare
 
             prepared = prepare(template, chain, renderer)
+            self.redactor.add_header_credentials(prepared.headers)
             record.warnings.extend(prepared.warnings)
             self._check_unresolved(prepared, record)
             self._check_allow_lists(prepared)
@@ -399,8 +389,8 @@ class Runner:
 
     def _check_allow_lists(self, prepared: Any) -> None:
         for key in sorted(prepared.used_secrets):
-            allowed = self.vault.allowed_hosts(key)
-            if allowed and not _host_allowed(prepared.host, allowed):
+            ok, allowed = self.vault.host_allowed(key, prepared.host, prepared.port)
+            if not ok:
                 raise SecretNotAllowed(
                     f"secret {key!r} may only be sent to {', '.join(allowed)}, not to {prepared.host or 'this URL'}",
                     hint=f"allow it with: rqrun vault set {key} --allow-host {prepared.host}",
@@ -539,6 +529,7 @@ class _ScriptHost:
         request = bridge.request_from_spec(spec)
         renderer = Renderer(self.scopes, vault=self.runner.vault.lookup)
         prepared = prepare(request, (), renderer)
+        self.runner.redactor.add_header_credentials(prepared.headers)
         self.runner._check_allow_lists(prepared)
         return bridge.response_to_dict(self.runner.http.send(prepared))
 
