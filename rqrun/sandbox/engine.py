@@ -57,9 +57,12 @@ def _worker_env() -> dict[str, str]:
 class _WorkerProcess:
     """One ``python -m rqrun.sandbox.worker`` child and its pipes."""
 
+    #: The command line; tests replace it to play a compromised worker.
+    command: tuple[str, ...] = (sys.executable, "-m", "rqrun.sandbox.worker")
+
     def __init__(self, init: dict[str, Any], max_frame: int) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "rqrun.sandbox.worker"],
+            list(self.command),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=_worker_env(), close_fds=True, cwd="/", start_new_session=True, bufsize=0,
         )
