@@ -164,24 +164,29 @@ class Redactor:
         return value
 
     def add_header_credentials(self, headers: Iterable[tuple[str, str]]) -> None:
-        """Register the credentials a request carries in sensitive headers.
+        """Register credentials that were built from a secret.
 
         A Basic header is base64 of ``user:password``: the password may be a vault secret the
-        redactor knows, but its encoded form is new text that a server can echo back. Every
-        credential in a sensitive header is treated as a secret for the rest of the run.
+        redactor knows, but its encoded form is new text that a server can echo back. Any
+        credential in a sensitive header that contains or encodes a known secret becomes a
+        secret itself for the rest of the run.
         """
+        if not len(self):
+            return
         for name, value in headers:
             if name.lower() not in SENSITIVE_HEADERS or not value:
                 continue
             scheme, sep, token = value.partition(" ")
             credential = token.strip() if sep and (scheme.lower() + " ") in _SCHEMES else value
-            self.add(credential)
+            derived = [credential]
             if scheme.lower() == "basic" and sep:
                 try:
-                    decoded = base64.b64decode(credential, validate=True).decode("utf-8")
+                    derived.append(base64.b64decode(credential, validate=True).decode("utf-8"))
                 except (ValueError, UnicodeDecodeError):
-                    continue
-                self.add(decoded)
+                    pass
+            if any(self.redact(text) != text for text in derived):
+                for text in derived:
+                    self.add(text)
 
     def redact_headers(self, headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
         """Headers for a report: sensitive ones masked, secrets anywhere else redacted."""

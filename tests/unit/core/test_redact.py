@@ -49,6 +49,12 @@ def test_basic_credentials_derived_from_a_secret_are_registered():
     assert "user:s3cret-value" not in r.redact("user:s3cret-value")
 
 
+def test_credentials_without_a_secret_are_left_alone():
+    r = Redactor(["unrelated-secret"])
+    r.add_header_credentials([("Authorization", "Bearer plain-login-token")])
+    assert r.redact("plain-login-token") == "plain-login-token"
+
+
 def test_redact_obj_walks_keys_and_values():
     r = Redactor(["topsecret"])
     assert r.redact_obj({"topsecret": ["a topsecret b", 1, None]}) == {MASK: [f"a {MASK} b", 1, None]}
