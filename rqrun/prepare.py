@@ -14,7 +14,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from rqrun.errors import RequestSendError
 from rqrun.model import Auth, Body, Folder, KeyValue, Request
@@ -25,6 +25,7 @@ __all__ = [
     "effective_auth",
     "prepare",
     "encode_query",
+    "encode_form",
     "BODYLESS_METHODS",
 ]
 
@@ -115,8 +116,16 @@ def encode_query(pairs: Iterable[tuple[str, str | None]]) -> str:
     return "&".join(parts)
 
 
+def encode_form(pairs: Iterable[tuple[str, str]]) -> str:
+    """An ``application/x-www-form-urlencoded`` body as Newman sends it: everything but
+    ``A-Z a-z 0-9 - _ . ~`` percent-encoded (space as ``%20``, ``%`` itself as ``%25``)."""
+    return "&".join(f"{quote(key, safe='')}={quote(value, safe='')}" for key, value in pairs)
+
+
 def _substitute_path_variables(url: str, variables: list[KeyValue], renderer: Renderer) -> str:
-    values = {kv.key: renderer.render(kv.value) for kv in variables if kv.key}
+    # Newman keeps ":name" for a variable written with an empty value, but substitutes one whose
+    # value is a template even when it renders empty ("users/:id" with id "{{uid}}", uid "" -> "users/").
+    values = {kv.key: renderer.render(kv.value) for kv in variables if kv.key and kv.value}
     if not values:
         return url
     scheme_end = url.find("://")
@@ -124,7 +133,7 @@ def _substitute_path_variables(url: str, variables: list[KeyValue], renderer: Re
 
     def replace(match: re.Match[str]) -> str:
         value = values.get(match.group(1))
-        return value if value else match.group(0)  # an empty value keeps ":name", as Newman does
+        return match.group(0) if value is None else value
 
     return head + _PATH_VARIABLE.sub(replace, rest)
 
@@ -179,7 +188,9 @@ def _graphql_body(body: Body, renderer: Renderer) -> str:
     variables = renderer.render(gql.variables).strip() if gql else ""
     text = '{"query":' + json.dumps(query, ensure_ascii=False)
     # Variables are inserted as written, as Newman does: the server sees the user's JSON.
-    text += ',"variables":' + (variables or "{}")
+    # Empty variables are left out altogether, also as Newman does (k6-github-graphql).
+    if variables:
+        text += ',"variables":' + variables
     if gql and gql.operation_name:
         text += ',"operationName":' + json.dumps(renderer.render(gql.operation_name), ensure_ascii=False)
     return text + "}"
@@ -199,7 +210,7 @@ def _body(request: Request, renderer: Renderer, method: str) -> tuple[bytes | No
         rows = _rows(body.urlencoded, renderer)
         if not rows:
             return None, None, None
-        text = encode_query(rows)
+        text = encode_form(rows)
         return text.encode("ascii"), "application/x-www-form-urlencoded", text
     if body.mode == "graphql":
         text = _graphql_body(body, renderer)
@@ -268,7 +279,12 @@ def prepare(request: Request, chain: Sequence[Folder], renderer: Renderer) -> Pr
     url = _build_url(request, renderer)
     headers = _rows(request.headers, renderer)
     content, content_type, preview = _body(request, renderer, method)
-    if content_type and not any(k.lower() == "content-type" for k, _ in headers):
+    if content_type and content_type.startswith("multipart/form-data; boundary="):
+        # Only this boundary parses the body: Newman, too, replaces whatever Content-Type the
+        # user wrote (wise-payouts sends form data under an x-www-form-urlencoded header).
+        headers = [(k, v) for k, v in headers if k.lower() != "content-type"]
+        headers.append(("Content-Type", content_type))
+    elif content_type and not any(k.lower() == "content-type" for k, _ in headers):
         headers.append(("Content-Type", content_type))
     warnings: list[str] = list(renderer.warnings)
     url, digest = _apply_auth(effective_auth(chain, request), renderer, headers, url, warnings)
