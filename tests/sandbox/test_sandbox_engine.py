@@ -1,0 +1,229 @@
+"""The engine and the worker process: contract, reuse, host calls, limits, and a hostile worker."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rqrun.sandbox import HostCallError, ScriptEngine, ScriptFailure, ScriptResult, TestOutcome
+from rqrun.sandbox.engine import _WorkerProcess
+
+
+def test_importing_the_package_is_cheap() -> None:
+    code = ("import sys, rqrun.sandbox\n"
+            "print('RestrictedPython' in sys.modules, 'rqrun.sandbox.engine' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_engine_is_lazy_and_reuses_its_worker(script_job: Any) -> None:
+    with ScriptEngine(timeout_ms=2000) as engine:
+        assert engine.worker_pid is None
+        first = engine.run(script_job("x = 1"))
+        pid = engine.worker_pid
+        second = engine.run(script_job("x = 2"))
+        assert pid is not None and engine.worker_pid == pid
+        assert first.error is None and second.error is None and second.duration_ms > 0
+    assert engine.worker_pid is None
+
+
+def test_result_shape(engine: ScriptEngine, script_job: Any) -> None:
+    result = engine.run(script_job(
+        "rq.test('passes', lambda: rq.response.to.have.status(200))\n"
+        "rq.test('fails', lambda: rq.expect(404).to.equal(200))\n"
+        "rq.globals.set('k', 1.5)\nprint('hi')\n"))
+    assert isinstance(result, ScriptResult)
+    assert result.error is None and result.request is None
+    assert result.tests == [TestOutcome("passes", "passed"), TestOutcome("fails", "failed", "expected 404 to equal 200")]
+    assert result.console == ["hi"] and result.scope_ops == [("globals", "set", "k", 1.5)]
+    assert not result.ok
+
+
+def test_prerequest_returns_the_request(engine: ScriptEngine, script_job: Any) -> None:
+    result = engine.run(script_job("rq.request.headers.upsert('Authorization', 'Bearer {{token}}')", "prerequest"))
+    assert result.error is None
+    assert result.request is not None
+    assert result.request["headers"] == [{"key": "Authorization", "value": "Bearer {{token}}"}]
+
+
+def test_runtime_error_keeps_tests_and_reports_the_line(engine: ScriptEngine, script_job: Any) -> None:
+    result = engine.run(script_job("rq.test('a', lambda: None)\n\nx = {}['missing']\n"))
+    assert result.error == ScriptFailure("runtime", "KeyError: 'missing'", 3)
+    assert [t.name for t in result.tests] == ["a"]
+
+
+def test_javascript_is_reported_as_such(engine: ScriptEngine, script_job: Any) -> None:
+    result = engine.run(script_job("pm.test('x', function () {\n  pm.response.to.have.status(200);\n});"))
+    assert result.error is not None and result.error.kind == "javascript"
+    assert result.error.message == "this script looks like JavaScript; rqrun runs Python scripts"
+
+
+# --- host calls --------------------------------------------------------------------------------
+
+def test_host_calls_and_host_errors(engine: ScriptEngine, script_job: Any, recording_host: Any) -> None:
+    host = recording_host({"vault.get": "s3cret", "vault.has": True, "vault.set": HostCallError("AWS keys are read-only")})
+    result = engine.run(script_job(
+        "print(rq.vault.get('apiKey'))\nrq.expect(rq.vault.has('apiKey')).to.be.true\n"
+        "try:\n    rq.vault.set('aws/key', 'v')\nexcept Exception as e:\n    print('refused:', e)\n"), host)
+    assert result.error is None, result.error
+    assert result.console == ["s3cret", "refused: AWS keys are read-only"]
+    assert host.calls == [("vault.get", ["apiKey"]), ("vault.has", ["apiKey"]), ("vault.set", ["aws/key", "v"])]
+
+
+def test_send_request_goes_through_the_host(engine: ScriptEngine, script_job: Any, recording_host: Any) -> None:
+    answer = {"code": 200, "status": "OK", "headers": [{"key": "X", "value": "1"}], "body": '{"token": "t"}',
+              "responseTime": 5.0}
+    host = recording_host({"sendRequest": answer})
+    result = engine.run(script_job("r = rq.sendRequest('https://auth.test/token')\n"
+                                   "rq.environment.set('token', r.json()['token'])"), host)
+    assert result.error is None and result.scope_ops == [("environment", "set", "token", "t")]
+    assert host.calls[0][1][0]["url"] == "https://auth.test/token"
+
+
+def test_a_host_bug_ends_the_script_with_kind_host(engine: ScriptEngine, script_job: Any, recording_host: Any) -> None:
+    host = recording_host({"vault.get": RuntimeError("database on fire")})
+    result = engine.run(script_job("try:\n    rq.vault.get('k')\nexcept Exception:\n    print('swallowed')\n"), host)
+    assert result.error is not None and result.error.kind == "host"
+    assert "database on fire" in result.error.message and result.console == []
+    assert engine.run(script_job("print('next')")).console == ["next"]
+
+
+def test_a_non_json_host_answer_is_a_host_failure(engine: ScriptEngine, script_job: Any, recording_host: Any) -> None:
+    result = engine.run(script_job("rq.vault.get('k')"), recording_host({"vault.get": object()}))
+    assert result.error is not None and result.error.kind == "host"
+
+
+def test_host_time_does_not_count_against_the_script(engine: ScriptEngine, script_job: Any, recording_host: Any) -> None:
+    host = recording_host({"vault.get": lambda key: time.sleep(0.4) or "slow"})
+    result = engine.run(script_job("for i in range(3):\n    rq.vault.get('k')\nprint('done')"), host)
+    assert result.error is None and result.console == ["done"]
+    assert result.duration_ms > 1200
+
+
+def test_ctrl_c_in_the_host_discards_the_worker(script_job: Any, recording_host: Any) -> None:
+    with ScriptEngine(timeout_ms=2000) as engine:
+        engine.run(script_job("x = 1"))
+        pid = engine.worker_pid
+        with pytest.raises(KeyboardInterrupt):
+            engine.run(script_job("rq.vault.get('k')"), recording_host({"vault.get": KeyboardInterrupt()}))
+        assert engine.run(script_job("print('again')")).console == ["again"]
+        assert engine.worker_pid != pid
+
+
+# --- limits ---------------------------------------------------------------------------------------
+
+def test_a_c_level_hog_is_killed_and_the_worker_replaced(engine: ScriptEngine, script_job: Any) -> None:
+    engine.run(script_job("x = 1"))
+    pid = engine.worker_pid
+    started = time.monotonic()
+    result = engine.run(script_job("import re\nre.match('(a+)+$', 'a' * 64 + 'b')"))
+    assert time.monotonic() - started < 1.5
+    assert result.error is not None and result.error.kind == "timeout"
+    assert engine.worker_pid != pid
+    assert engine.run(script_job("print('fresh')")).console == ["fresh"]
+
+
+def test_memory_limit_is_configurable(script_job: Any) -> None:
+    grab = "x = [b'x' * 10**7 for i in range(15)]\nprint('held', len(x))"
+    with ScriptEngine(timeout_ms=3000, memory_mb=128) as small:
+        result = small.run(script_job(grab))
+        assert result.error is not None and result.error.kind == "memory"
+        assert "128 MiB" in result.error.message
+    with ScriptEngine(timeout_ms=3000, memory_mb=512) as large:
+        assert large.run(script_job(grab)).console == ["held 15"]
+
+
+def test_output_limit_is_configurable(script_job: Any) -> None:
+    with ScriptEngine(timeout_ms=2000, output_limit=100) as engine:
+        result = engine.run(script_job("for i in range(20):\n    print('0123456789')"))
+        assert result.error is not None and result.error.kind == "output"
+        assert len(result.console) < 10
+
+
+def test_worker_runs_with_os_limits_and_a_clean_environment(engine: ScriptEngine, script_job: Any,
+                                                            planted_secret: str) -> None:
+    engine.run(script_job("x = 1"))
+    pid = engine.worker_pid
+    limits = Path(f"/proc/{pid}/limits").read_text()
+    rows = {line[:26].strip(): line[26:].split() for line in limits.splitlines()[1:]}
+    assert rows["Max address space"][0] == str(256 * 1024 * 1024)
+    assert rows["Max file size"][0] == "0"
+    assert rows["Max open files"][0] == "16"
+    assert rows["Max core file size"][0] == "0"
+    environ = Path(f"/proc/{pid}/environ").read_bytes()
+    assert planted_secret.encode() not in environ
+    assert os.readlink(f"/proc/{pid}/cwd") == "/"
+
+
+# --- a hostile worker -----------------------------------------------------------------------------
+
+FAKE_WORKER = """
+import json, os, pickle, struct, sys
+def read():
+    size = struct.unpack('>I', os.read(0, 4))[0]
+    data = b''
+    while len(data) < size:
+        data += os.read(0, size - len(data))
+    return json.loads(data)
+def send_raw(data):
+    os.write(1, struct.pack('>I', len(data)) + data)
+def send(obj):
+    send_raw(json.dumps(obj).encode())
+read()
+send({'op': 'ready'})
+read()
+MODE = %r
+TARGET = %r
+if MODE == 'pickle':
+    class Boom:
+        def __reduce__(self):
+            return (os.system, ('touch ' + TARGET,))
+    send_raw(pickle.dumps(Boom()))
+elif MODE == 'huge':
+    os.write(1, struct.pack('>I', 2**31))
+elif MODE == 'forged-host':
+    send({'op': 'host', 'name': 'os.system', 'args': ['touch ' + TARGET]})
+elif MODE == 'bad-kind':
+    send({'op': 'result', 'error': {'kind': 'pwned', 'message': 'x', 'line': None}, 'tests': [], 'console': [],
+          'scope_ops': [], 'request': None})
+elif MODE == 'bad-scope':
+    send({'op': 'result', 'error': None, 'tests': [], 'console': [], 'scope_ops': [['os', 'set', 'k', 1]],
+          'request': None})
+elif MODE == 'silent':
+    import time
+    time.sleep(30)
+sys.stdin.read()
+"""
+
+
+@pytest.mark.parametrize("mode, fragment", [
+    ("pickle", "invalid message"), ("huge", "invalid message"), ("forged-host", "invalid message"),
+    ("bad-kind", "invalid message"), ("bad-scope", "invalid message"), ("silent", "time limit"),
+])
+def test_a_hostile_worker_cannot_reach_the_parent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script_job: Any,
+                                                  recording_host: Any, mode: str, fragment: str) -> None:
+    target = tmp_path / "pwned"
+    fake = tmp_path / "fake_worker.py"
+    fake.write_text(textwrap.dedent(FAKE_WORKER % (mode, str(target))))
+    monkeypatch.setattr(_WorkerProcess, "command", (sys.executable, str(fake)))
+    host = recording_host()
+    with ScriptEngine(timeout_ms=300) as engine:
+        result = engine.run(script_job("x = 1"), host)
+    assert result.error is not None and fragment in result.error.message
+    assert result.error.kind in ("killed", "timeout")
+    assert not target.exists() and host.calls == []
+
+
+def test_a_worker_that_dies_at_start_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script_job: Any) -> None:
+    monkeypatch.setattr(_WorkerProcess, "command", (sys.executable, "-c", "raise SystemExit(3)"))
+    with ScriptEngine(timeout_ms=300) as engine:
+        result = engine.run(script_job("x = 1"))
+    assert result.error is not None and result.error.kind == "killed"
+    assert "could not start" in result.error.message
