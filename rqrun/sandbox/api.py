@@ -255,6 +255,11 @@ def _dynamic(name: Any, *args: Any) -> str:
         raise ValueError(f"{name}: {exc}") from None
 
 
+def _expect(value: Any) -> Expectation:
+    """``rq.expect(value)``: a function, so scripts never hold the class itself."""
+    return Expectation(value)
+
+
 # --- the root ---------------------------------------------------------------------------------
 
 class Rq:
@@ -271,7 +276,7 @@ class Rq:
         raise AttributeError("rq members cannot be replaced")
 
     vault = VAULT
-    expect = staticmethod(Expectation)
+    expect = staticmethod(_expect)
     sendRequest = staticmethod(_send_request)  # noqa: N815
     dynamic = staticmethod(_dynamic)
 

@@ -214,8 +214,8 @@ class ScriptEngine:
             if worker is not None:
                 self._discard(worker, respawn=False)
             return _error_result("killed", f"the sandbox worker could not start: {exc}", started)
-        clock_start = time.monotonic()
-        deadline = clock_start + self.timeout_ms / 1000.0 + _GRACE_S
+        started = time.perf_counter()  # the script's time starts now, not with the worker's start-up
+        deadline = time.monotonic() + self.timeout_ms / 1000.0 + _GRACE_S
         try:
             write_all(worker.write_fd, frame, deadline)
             while True:
@@ -224,7 +224,7 @@ class ScriptEngine:
                     raise _BadMessage("not an object")
                 if message.get("op") == "host":
                     paused = time.monotonic()
-                    failure = self._serve_host(worker, message, host, deadline)
+                    failure = self._serve_host(worker, message, host)
                     deadline += time.monotonic() - paused
                     if failure is not None:
                         answer = worker.reader.read(deadline)
@@ -251,8 +251,7 @@ class ScriptEngine:
             self._discard(worker, respawn=False)  # state unknown (Ctrl-C, host bug): start clean next time
             raise
 
-    def _serve_host(self, worker: _WorkerProcess, message: dict[str, Any], host: Host | None,
-                    deadline: float) -> ScriptFailure | None:
+    def _serve_host(self, worker: _WorkerProcess, message: dict[str, Any], host: Host | None) -> ScriptFailure | None:
         """Answer one host call. Returns a failure when the host broke (the script is aborted)."""
         name, args = message.get("name"), message.get("args")
         if name not in HOST_CALLS or type(args) is not list or len(args) != HOST_CALLS[name]:
@@ -278,7 +277,7 @@ class ScriptEngine:
         except (TypeError, ValueError) as exc:
             failure = ScriptFailure("host", f"host call {name} returned a non-JSON value: {exc}")
             encoded = encode({"op": "abort"})
-        write_all(worker.write_fd, encoded, deadline + 5.0)
+        write_all(worker.write_fd, encoded, time.monotonic() + 5.0)
         return failure
 
 

@@ -42,6 +42,7 @@ class Worker:
         self.memory_mb = int(init.get("memory_mb", 256))
         self.recursion = int(init.get("recursion_limit", 300))
         self.cache = CompileCache(int(init.get("cache_size", 256)))
+        self.cpu_soft = 0
         self.state = STATE
         self.api = api
         self.facades = facades
@@ -138,9 +139,13 @@ class Worker:
                 "scope_ops": record.scope_ops, "request": request, "recycle": recycle}
 
     def _arm_cpu_limit(self, timeout_ms: int) -> None:
-        used = resource.getrusage(resource.RUSAGE_SELF)
-        spent = used.ru_utime + used.ru_stime
-        soft = int(spent + timeout_ms / 1000.0) + _CPU_MARGIN_S
+        """Keep the CPU soft limit between one and two margins ahead (a syscall only when it moves)."""
+        spent = time.process_time()
+        needed = spent + timeout_ms / 1000.0 + _CPU_MARGIN_S
+        if self.cpu_soft and needed <= self.cpu_soft:
+            return
+        soft = int(needed) + _CPU_MARGIN_S
+        self.cpu_soft = soft
         try:
             _, hard = resource.getrlimit(resource.RLIMIT_CPU)
             resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
