@@ -1,0 +1,401 @@
+"""What the compatibility suite and the Newman expectation generator share.
+
+Both sides must send the *same* derived collection to the *same* kind of recording server and
+normalise what arrived in the *same* way, or a difference would be an artefact of the harness.
+So the rewrite (point every URL at the local server, strip scripts), the server set-up (accept
+any method, answer the digest challenge) and the normalisation live here, once.
+
+A module with its own name (not ``conftest``) so that ``tests/compat/generate_expectations.py``
+can import it as a plain script, without pytest.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from support.servers import RecordedRequest, RecordingServer, Reply
+
+__all__ = [
+    "REALWORLD",
+    "EXPECTED_DIR",
+    "CASES",
+    "Case",
+    "CLIENT_DEFAULT_HEADERS",
+    "rewrite_postman",
+    "rewrite_requestly",
+    "rewrite",
+    "freeze_dynamic",
+    "uses_dynamic",
+    "dynamic_pattern",
+    "script_count",
+    "prepare_server",
+    "normalise",
+    "normalise_all",
+    "load_expected",
+]
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+#: The read-only inputs: never copied into the repository (the Requestly ones are AGPL-3.0).
+REALWORLD = REPO_ROOT.parent / "shared" / "realworld"
+EXPECTED_DIR = Path(__file__).resolve().parent / "expected"
+
+#: Headers each client adds by itself; they say nothing about the collection, so neither side's count.
+CLIENT_DEFAULT_HEADERS = frozenset(
+    {"user-agent", "accept", "accept-encoding", "connection", "cache-control", "postman-token", "host", "content-length"}
+)
+
+#: Digest credentials of ``k6-format-v2.1`` (its folder auth), to check the ``response`` hash.
+DIGEST_REALM = "rqrun-compat"
+DIGEST_NONCE = "dcd98b7102dd2f0e8b11d0f600bfb0c093"
+DIGEST_OPAQUE = "5ccc069c403ebaf9f0171e9517f40e41"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One run: a collection (and maybe a data file), and where its expectation lives.
+
+    ``reference`` is who produced the expectation: Newman for Postman files; for Requestly
+    files (Newman cannot read them) a snapshot of rqrun that was checked by hand.
+    ``digest`` names ``(METHOD, path)`` pairs the server protects with a digest challenge.
+    """
+
+    name: str
+    collection: str
+    data: str | None = None
+    environment: str | None = None
+    reference: str = "newman"
+    digest: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    digest_credentials: tuple[str, str] | None = None
+
+    @property
+    def expected_path(self) -> Path:
+        return EXPECTED_DIR / f"{self.name}.json"
+
+    @property
+    def is_postman(self) -> bool:
+        return self.reference == "newman"
+
+
+CASES: tuple[Case, ...] = (
+    Case("wise-payouts", "wise-payouts.postman_collection.json"),
+    Case("wise-connected-apps-balance", "wise-connected-apps-balance.postman_collection.json"),
+    Case(
+        "wise-connected-apps-balance+data",
+        "wise-connected-apps-balance.postman_collection.json",
+        data="wise-connected-apps.data.csv",
+    ),
+    Case("brightspace-notification-settings", "brightspace-notification-settings.postman_collection.json"),
+    Case("brightspace-test-data-setup", "brightspace-test-data-setup.postman_collection.json"),
+    Case("adyen-capital-v1", "adyen-capital-v1.postman_collection.json"),
+    Case("postman-codegen-newman-basic", "postman-codegen-newman-basic.postman_collection.json"),
+    Case("postman-codegen-sample", "postman-codegen-sample.postman_collection.json"),
+    Case("k6-github-graphql", "k6-github-graphql.postman_collection.json"),
+    Case(
+        "k6-format-v2.1",
+        "k6-format-v2.1.postman_collection.json",
+        digest=frozenset({("POST", "/")}),
+        digest_credentials=("user456", "secret2"),
+    ),
+    Case(
+        "requestly-sample-collections",
+        "requestly-sample-collections.json",
+        environment="requestly-sample-environments.json",
+        reference="rqrun",
+    ),
+    Case("requestly-sample-collections-graphql", "requestly-sample-collections-graphql.json", reference="rqrun"),
+)
+
+
+# --- rewriting a collection -----------------------------------------------------------------
+
+_HOST_PART = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://)?([^/?#]*)")
+_SINGLE_VAR = re.compile(r"^\{\{\s*([^{}]+?)\s*\}\}$")
+
+
+def _variable_path(host: str, variables: dict[str, str]) -> list[str]:
+    """Path segments a host made of one ``{{var}}`` brings with it (Adyen's ``…/capital/v1``)."""
+    match = _SINGLE_VAR.match(host.strip())
+    if not match:
+        return []
+    value = variables.get(match.group(1), "")
+    if "://" not in value and not value.startswith("/"):
+        value = "//" + value
+    return [seg for seg in urlsplit(value).path.split("/") if seg]
+
+
+def _rewrite_raw(raw: str, base_url: str, prefix: list[str]) -> str:
+    """``scheme://host`` (or a bare host, or ``{{var}}``) becomes ``base_url`` + the variable's path."""
+    rest = raw[_HOST_PART.match(raw).end() :]  # type: ignore[union-attr]
+    lead = "".join("/" + seg for seg in prefix)
+    return base_url + lead + rest
+
+
+def _postman_url(url: Any, base_url: str, variables: dict[str, str]) -> Any:
+    if isinstance(url, str):
+        host = _HOST_PART.match(url).group(1)  # type: ignore[union-attr]
+        return _rewrite_raw(url, base_url, _variable_path(host, variables))
+    if not isinstance(url, dict):
+        return url
+    out = dict(url)
+    host = url.get("host")
+    host_text = ".".join(host) if isinstance(host, list) else str(host or "")
+    if not host_text and isinstance(url.get("raw"), str):
+        host_text = _HOST_PART.match(url["raw"]).group(1)  # type: ignore[union-attr]
+    prefix = _variable_path(host_text, variables)
+    split = urlsplit(base_url)
+    out["protocol"] = split.scheme
+    out["host"] = (split.hostname or "").split(".")
+    out["port"] = str(split.port)
+    path = url.get("path")
+    if prefix:
+        if isinstance(path, list):
+            out["path"] = [*prefix, *path]
+        elif isinstance(path, str):
+            out["path"] = "/".join(prefix) + "/" + path.lstrip("/")
+        else:
+            out["path"] = list(prefix)
+    if isinstance(url.get("raw"), str):
+        out["raw"] = _rewrite_raw(url["raw"], base_url, prefix)
+    return out
+
+
+def rewrite_postman(doc: dict[str, Any], base_url: str, *, strip_scripts: bool = True) -> dict[str, Any]:
+    """A copy of a Postman collection whose every request goes to ``base_url``.
+
+    Path, query, path variables, auth, bodies and settings stay as written. Scripts (``event``
+    lists at every level) go when ``strip_scripts``: Newman would run them and rqrun does not.
+    """
+    out = copy.deepcopy(doc)
+    variables = {
+        str(v.get("key")): str(v.get("value") or "") for v in out.get("variable") or [] if isinstance(v, dict)
+    }
+
+    def visit(node: dict[str, Any]) -> None:
+        if strip_scripts:
+            node.pop("event", None)
+        for child in node.get("item") or []:
+            if isinstance(child, dict):
+                visit(child)
+        request = node.get("request")
+        if isinstance(request, str):
+            node["request"] = _postman_url(request, base_url, variables)
+        elif isinstance(request, dict) and "url" in request:
+            request["url"] = _postman_url(request["url"], base_url, variables)
+
+    visit(out)
+    return out
+
+
+def rewrite_requestly(doc: dict[str, Any], base_url: str, *, strip_scripts: bool = True) -> dict[str, Any]:
+    """The same for a Requestly export: URLs re-hosted, ``preRequest``/``postResponse`` emptied."""
+    out = copy.deepcopy(doc)
+    variables: dict[str, str] = {}
+    for record in out.get("records") or []:
+        if record.get("type") == "collection":
+            for key, var in ((record.get("data") or {}).get("variables") or {}).items():
+                if isinstance(var, dict):
+                    variables.setdefault(key, str(var.get("syncValue") or var.get("localValue") or ""))
+    for record in out.get("records") or []:
+        data = record.get("data") or {}
+        request = data.get("request")
+        if record.get("type") == "api" and isinstance(request, dict) and isinstance(request.get("url"), str):
+            url = request["url"]
+            host = _HOST_PART.match(url).group(1)  # type: ignore[union-attr]
+            request["url"] = _rewrite_raw(url, base_url, _variable_path(host, variables))
+        if strip_scripts and isinstance(data.get("scripts"), dict):
+            data["scripts"] = {k: "" for k in data["scripts"]}
+    return out
+
+
+_DYNAMIC = re.compile(r"\{\{\s*\$(\w+)[^{}]*\}\}")
+#: What a frozen ``{{$name}}`` may have been in a run that was not frozen.
+_DYNAMIC_SHAPES = {
+    "guid": "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+    "timestamp": "[0-9]{10}",
+    "randomInt": "[0-9]+",
+    "randomEmail": "[^\\s@\"]+@[^\\s@\"]+",
+}
+
+
+def freeze_dynamic(value: Any) -> Any:
+    """Every ``{{$guid}}``-style value becomes the fixed text ``dyn-guid``: two runs of a random
+    value can never be compared, so both sides send the marker (see :func:`dynamic_pattern`)."""
+    if isinstance(value, str):
+        return _DYNAMIC.sub(lambda m: f"dyn-{m.group(1)}", value)
+    if isinstance(value, list):
+        return [freeze_dynamic(v) for v in value]
+    if isinstance(value, dict):
+        return {k: freeze_dynamic(v) for k, v in value.items()}
+    return value
+
+
+def uses_dynamic(case: Case) -> bool:
+    return bool(_DYNAMIC.search((REALWORLD / case.collection).read_text(encoding="utf-8")))
+
+
+def dynamic_pattern(expected: str) -> re.Pattern[str]:
+    """A regex for a frozen expected text, where each ``dyn-name`` matches a generated value."""
+    parts = re.split(r"dyn-(\w+)", expected)
+    out = []
+    for i, part in enumerate(parts):
+        out.append(re.escape(part) if i % 2 == 0 else f"(?:{_DYNAMIC_SHAPES.get(part, '.+?')})")
+    return re.compile("".join(out), re.DOTALL)
+
+
+def rewrite(case: Case, base_url: str, *, strip_scripts: bool = True, freeze: bool = True) -> dict[str, Any]:
+    """The case's collection, re-hosted, stripped and frozen, ready to write into a temp folder."""
+    doc = json.loads((REALWORLD / case.collection).read_text(encoding="utf-8"))
+    if freeze:
+        doc = freeze_dynamic(doc)
+    if case.is_postman:
+        return rewrite_postman(doc, base_url, strip_scripts=strip_scripts)
+    return rewrite_requestly(doc, base_url, strip_scripts=strip_scripts)
+
+
+def script_count(case: Case) -> int:
+    """How many non-empty scripts the original file holds (each one warning in rqrun's output).
+
+    Postman: one per ``prerequest``/``test`` event with text; Requestly: one per non-empty
+    ``preRequest``/``postResponse``.
+    """
+    doc = json.loads((REALWORLD / case.collection).read_text(encoding="utf-8"))
+    count = 0
+    if case.is_postman:
+        def visit(node: dict[str, Any]) -> None:
+            nonlocal count
+            kinds = set()
+            for event in node.get("event") or []:
+                exec_ = (event.get("script") or {}).get("exec")
+                source = "\n".join(exec_) if isinstance(exec_, list) else str(exec_ or "")
+                if source.strip() and event.get("listen") in ("prerequest", "test"):
+                    kinds.add(event["listen"])  # rqrun joins several events of one kind into one script
+            count += len(kinds)
+            for child in node.get("item") or []:
+                visit(child)
+
+        visit(doc)
+        return count
+    for record in doc.get("records") or []:
+        for source in ((record.get("data") or {}).get("scripts") or {}).values():
+            if isinstance(source, str) and source.strip():
+                count += 1
+    return count
+
+
+# --- the recording server -------------------------------------------------------------------
+
+
+def _accept_any_method(server: RecordingServer) -> None:
+    """Let the recorder take PROPFIND, PURGE, LINK, COPY...: the stdlib handler answers 501 to a
+    method it has no ``do_X`` for, and the collections use eight such methods."""
+    httpd = server._httpd  # noqa: SLF001 - the recorder has no hook for this; the swap is per server
+    assert httpd is not None, "start the server first"
+    base: type[BaseHTTPRequestHandler] = httpd.RequestHandlerClass  # type: ignore[assignment]
+
+    class AnyMethodHandler(base):  # type: ignore[misc, valid-type]
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("do_"):
+                return self._serve  # type: ignore[attr-defined]
+            raise AttributeError(name)
+
+    httpd.RequestHandlerClass = AnyMethodHandler
+
+
+def _digest_handler(case: Case) -> Callable[[RecordedRequest], Reply]:
+    """401 with a digest challenge to protected requests that carry no digest answer yet."""
+
+    def handle(req: RecordedRequest) -> Reply:
+        if (req.method, req.path) in case.digest and not (req.header("Authorization") or "").startswith("Digest "):
+            challenge = (
+                f'Digest realm="{DIGEST_REALM}", qop="auth", nonce="{DIGEST_NONCE}", '
+                f'opaque="{DIGEST_OPAQUE}", algorithm=MD5'
+            )
+            return Reply(401, [("WWW-Authenticate", challenge), ("Content-Type", "text/plain")], b"unauthorised")
+        return Reply()
+
+    return handle
+
+
+def prepare_server(server: RecordingServer, case: Case) -> None:
+    """Set a started recorder up for ``case``: any method, and the digest challenge if it needs one."""
+    _accept_any_method(server)
+    for _, path in case.digest:
+        server.handle(path, _digest_handler(case))
+
+
+# --- normalising what arrived ---------------------------------------------------------------
+
+_BOUNDARY = re.compile(r"(boundary=)(\"?)([^\";]+)\2")
+_DIGEST_PARAM = re.compile(r'(\w+)=(?:"([^"]*)"|([^\s,]+))')
+
+
+def _md5(text: str) -> str:
+    return hashlib.md5(text.encode("utf-8")).hexdigest()  # noqa: S324 - RFC 7616 MD5, not security here
+
+
+def _digest(value: str, method: str, credentials: tuple[str, str] | None) -> str:
+    """A digest answer with its random parts (``cnonce``, ``response``) replaced by a verdict."""
+    params = {m.group(1): m.group(2) if m.group(2) is not None else m.group(3) for m in _DIGEST_PARAM.finditer(value)}
+    if credentials and {"nonce", "uri", "response"} <= params.keys():
+        ha1 = _md5(f"{credentials[0]}:{params.get('realm', '')}:{credentials[1]}")
+        ha2 = _md5(f"{method}:{params['uri']}")
+        if params.get("qop"):
+            expected = _md5(f"{ha1}:{params['nonce']}:{params.get('nc', '')}:{params.get('cnonce', '')}:{params['qop']}:{ha2}")
+        else:
+            expected = _md5(f"{ha1}:{params['nonce']}:{ha2}")
+        params["response"] = "<valid>" if params["response"] == expected else "<wrong>"
+    if "cnonce" in params:
+        params["cnonce"] = "<random>"
+    return "Digest " + ", ".join(f"{k}={params[k]}" for k in sorted(params))
+
+
+def normalise(req: RecordedRequest, case: Case | None = None) -> dict[str, Any]:
+    """One request as the suite compares it: method, raw target, decoded path and query pairs,
+    headers other than client defaults (lower-case names, sorted, multipart boundary and digest
+    randomness masked), and the body as text or as multipart parts."""
+    headers: list[list[str]] = []
+    for name, value in req.headers:
+        lowered = name.lower()
+        if lowered in CLIENT_DEFAULT_HEADERS:
+            continue
+        if lowered == "content-type":
+            value = _BOUNDARY.sub(r"\1<boundary>", value)
+        elif lowered == "authorization" and value.startswith("Digest "):
+            value = _digest(value, req.method, case.digest_credentials if case else None)
+        headers.append([lowered, value])
+    headers.sort(key=lambda pair: pair[0])  # stable: repeated names keep their order
+    body: dict[str, Any]
+    if req.multipart:
+        body = {
+            "multipart": [
+                {"name": p.name, "filename": p.filename, "content_type": p.content_type, "text": p.text}
+                for p in req.multipart
+            ]
+        }
+    else:
+        body = {"text": req.body.decode("utf-8", "backslashreplace")}
+    split = urlsplit(req.raw_path)
+    return {
+        "method": req.method,
+        "target": req.raw_path,
+        "path": unquote(split.path),
+        "query": [list(pair) for pair in parse_qsl(split.query, keep_blank_values=True)],
+        "headers": headers,
+        "body": body,
+    }
+
+
+def normalise_all(requests: list[RecordedRequest], case: Case | None = None) -> list[dict[str, Any]]:
+    return [normalise(r, case) for r in requests]
+
+
+def load_expected(case: Case) -> dict[str, Any]:
+    return json.loads(case.expected_path.read_text(encoding="utf-8"))
