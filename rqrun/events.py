@@ -104,6 +104,7 @@ class Execution:
     warnings: tuple[str, ...] = ()
     scripts_run: int = 0
     scripts_failed: int = 0
+    attempts: int = 1  # sends of this request, retries included
 
     @property
     def failed(self) -> bool:

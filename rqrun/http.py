@@ -10,13 +10,13 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rqrun.errors import RequestSendError
+from rqrun.errors import InputError, RequestSendError, UsageError
 from rqrun.prepare import PreparedRequest
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["HttpResponse", "HttpClient", "map_httpx_error", "MAX_BODY_BYTES"]
+__all__ = ["HttpResponse", "HttpClient", "map_httpx_error", "MAX_BODY_BYTES", "load_cookie_jar", "save_cookie_jar"]
 
 #: Bytes of a response body kept in memory; the rest is read and counted, not kept.
 MAX_BODY_BYTES = 16 * 1024 * 1024
@@ -99,24 +99,40 @@ class HttpClient:
         follow_redirects: bool = True,
         max_redirects: int = 10,
         max_body_bytes: int = MAX_BODY_BYTES,
+        client_cert: str | None = None,
+        client_key: str | None = None,
+        extra_ca_certs: str | None = None,
+        http2: bool = False,
+        cookie_jar: str | None = None,
     ) -> None:
         import httpx
 
         self.timeout_ms = timeout_ms
         self.follow_redirects = follow_redirects
         self.max_body_bytes = max_body_bytes
+        if http2:
+            try:
+                import h2  # noqa: F401
+            except ImportError:
+                raise UsageError("--http2 needs the h2 package", hint="pip install 'rqrun[http2]'") from None
         self._client = httpx.Client(
             timeout=timeout_ms / 1000,
-            verify=verify,
+            verify=_tls_context(verify, client_cert, client_key, extra_ca_certs),
             follow_redirects=follow_redirects,
             max_redirects=max_redirects,
             trust_env=True,
+            http2=http2,
+            cookies=load_cookie_jar(cookie_jar) if cookie_jar else None,
             headers={"User-Agent": _user_agent()},
         )
 
     @property
     def cookies(self) -> Any:
         return self._client.cookies
+
+    def save_cookies(self, path: str, redact: Any = None) -> str:
+        """Write the jar: JSON for a ``.json`` path, the Netscape cookies.txt format otherwise."""
+        return save_cookie_jar(self._client.cookies.jar, path, redact)
 
     def send(
         self, prepared: PreparedRequest, *, timeout_ms: float | None = None, follow_redirects: bool | None = None
@@ -183,6 +199,112 @@ class HttpClient:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _tls_context(verify: bool, cert: str | None, key: str | None, extra_ca: str | None) -> Any:
+    """``verify`` as httpx takes it: a bool, or an SSL context when certificates are involved."""
+    if not (cert or extra_ca):
+        return verify
+    import ssl
+
+    try:
+        import certifi
+
+        context = ssl.create_default_context(cafile=certifi.where())
+    except ImportError:  # pragma: no cover - httpx depends on certifi
+        context = ssl.create_default_context()
+    try:
+        if extra_ca:
+            context.load_verify_locations(cafile=extra_ca)
+        if cert:
+            context.load_cert_chain(certfile=cert, keyfile=key)
+    except (OSError, ssl.SSLError) as exc:
+        which = cert if cert else extra_ca
+        raise InputError(f"cannot load certificate {which}: {getattr(exc, 'strerror', None) or exc}") from None
+    if not verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def load_cookie_jar(path: str) -> Any:
+    """A cookie jar read from JSON (a list of cookie objects) or a Netscape cookies.txt file."""
+    import http.cookiejar
+    import json as _json
+
+    jar = http.cookiejar.MozillaCookieJar()
+    try:
+        if path.endswith(".json"):
+            with open(path, encoding="utf-8") as handle:
+                entries = _json.load(handle)
+            if not isinstance(entries, list):
+                raise ValueError("expected a list of cookies")
+            for entry in entries:
+                jar.set_cookie(_cookie_from_dict(entry))
+        else:
+            jar.load(path, ignore_discard=True, ignore_expires=False)
+    except FileNotFoundError:
+        raise InputError("the cookie jar does not exist", where=path, hint="check --cookie-jar") from None
+    except (OSError, ValueError, KeyError, TypeError, http.cookiejar.LoadError) as exc:
+        raise InputError(f"cannot read the cookie jar: {exc}", where=path) from None
+    return jar
+
+
+def _cookie_from_dict(entry: Any) -> Any:
+    import http.cookiejar
+
+    if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+        raise ValueError("each cookie needs a name")
+    domain = str(entry.get("domain", ""))
+    expires = entry.get("expires")
+    return http.cookiejar.Cookie(
+        version=0, name=entry["name"], value=str(entry.get("value", "")), port=None, port_specified=False,
+        domain=domain, domain_specified=bool(domain), domain_initial_dot=domain.startswith("."),
+        path=str(entry.get("path", "/")), path_specified=True, secure=bool(entry.get("secure", False)),
+        expires=int(expires) if isinstance(expires, (int, float)) else None, discard=expires is None,
+        comment=None, comment_url=None, rest={"HttpOnly": ""} if entry.get("httpOnly") else {},
+    )
+
+
+def save_cookie_jar(jar: Any, path: str, redact: Any = None) -> str:
+    """Write ``jar`` to ``path`` atomically (JSON by extension, else Netscape format).
+
+    ``redact`` masks cookie values that are vault secrets, as every other output does.
+    """
+    import copy
+    import http.cookiejar
+    import json as _json
+    import os
+
+    if redact is not None:
+        masked = []
+        for cookie in jar:
+            cookie = copy.copy(cookie)
+            cookie.value = redact(cookie.value) if cookie.value else cookie.value
+            masked.append(cookie)
+        jar = masked
+
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    tmp = f"{path}.partial"
+    if path.endswith(".json"):
+        cookies = [
+            {
+                "name": c.name, "value": c.value, "domain": c.domain, "path": c.path,
+                "expires": c.expires, "secure": c.secure, "httpOnly": c.has_nonstandard_attr("HttpOnly"),
+            }
+            for c in jar
+        ]
+        with open(tmp, "w", encoding="utf-8") as handle:
+            _json.dump(cookies, handle, indent=2)
+            handle.write("\n")
+    else:
+        netscape = http.cookiejar.MozillaCookieJar(tmp)
+        for cookie in jar:
+            netscape.set_cookie(cookie)
+        netscape.save(ignore_discard=True, ignore_expires=True)
+    os.chmod(tmp, 0o600)  # cookies are credentials
+    os.replace(tmp, path)
+    return path
 
 
 def _user_agent() -> str:

@@ -48,3 +48,14 @@ class RunOptions:
     color: bool = False
     vault_path: str | None = None
     response_body_limit: int = 1_000_000  # characters of each response body kept in reports
+    retries: int = 0
+    retry_delay_ms: int = 200  # first back-off; doubles each attempt, with jitter
+    retry_on_status: tuple[int, ...] = ()
+    retry_unsafe: bool = False  # also retry POST, PATCH and other non-idempotent methods
+    cookie_jar: str | None = None
+    export_cookie_jar: str | None = None
+    ssl_client_cert: str | None = None
+    ssl_client_key: str | None = None
+    ssl_extra_ca_certs: str | None = None
+    http2: bool = False
+    parallel: int = 1

@@ -26,7 +26,7 @@ from rqrun.errors import (
     UsageError,
     VaultError,
 )
-from rqrun.model import Collection, Environment, Folder, Request, Script
+from rqrun.model import Auth, Collection, Environment, Folder, Request, Script
 from rqrun.options import RunOptions
 from rqrun.redact import Redactor, mask_header
 from rqrun.summary import RunSummary
@@ -200,6 +200,8 @@ class Runner:
         self.iterations = options.iteration_count or len(self.data) or 1
         self._http: Any = None
         self._scripts: Any = None
+        self._oauth: Any = None
+        self.exported: list[str] = []
         self._reported_js: set[int] = set()
         self._sent_any = False
         self._deadline: float | None = None
@@ -216,6 +218,11 @@ class Runner:
                 verify=not self.options.insecure,
                 follow_redirects=self.options.follow_redirects,
                 max_redirects=self.options.max_redirects,
+                client_cert=self.options.ssl_client_cert,
+                client_key=self.options.ssl_client_key,
+                extra_ca_certs=self.options.ssl_extra_ca_certs,
+                http2=self.options.http2,
+                cookie_jar=self.options.cookie_jar,
             )
         return self._http
 
@@ -246,6 +253,19 @@ class Runner:
             globals=self.globals,
         )
 
+    @property
+    def oauth(self) -> Any:
+        if self._oauth is None:
+            from rqrun.oauth2 import OAuth2Tokens
+
+            self._oauth = OAuth2Tokens(self.http.send, self.redactor.add)
+        return self._oauth
+
+    def export_cookies(self) -> str | None:
+        if not self.options.export_cookie_jar:
+            return None
+        return str(self.http.save_cookies(self.options.export_cookie_jar, self.redactor.redact))
+
     def close(self) -> None:
         for resource in (self._scripts, self._http):
             if resource is not None:
@@ -273,6 +293,9 @@ class Runner:
         aborted: str | None = None
         try:
             aborted = self._iterations()
+            cookies = self.export_cookies()
+            if cookies:
+                self.exported.append(cookies)
         except KeyboardInterrupt:
             aborted = "interrupted"
             self.summary.raise_exit(ExitCode.INTERRUPTED)
@@ -341,9 +364,18 @@ class Runner:
                 return record.finish(cursor, request.name, self.redactor)
         # 2. render.
         renderer = Renderer(scopes, vault=self.vault.lookup)
+        oauth_params: dict[str, str] | None = None
         try:
-            from rqrun.prepare import prepare
+            from rqrun.prepare import effective_auth, prepare
 
+            auth = effective_auth(chain, template)
+            if auth.type == "oauth2":
+                from rqrun.oauth2 import needs_token
+
+                if needs_token(auth.params):
+                    oauth_params = {k: renderer.render(v) for k, v in auth.params.items()}
+                    token = self.oauth.token(oauth_params)
+                    template = dataclasses.replace(template, auth=Auth("bearer", {"token": token}))
             prepared = prepare(template, chain, renderer)
             self.redactor.add_header_credentials(prepared.headers)
             record.warnings.extend(prepared.warnings)
@@ -361,9 +393,8 @@ class Runner:
         # 3. send.
         record.request = _sent(prepared, self.redactor)
         self.bus.emit(ev.RequestSent(cursor, record.request))
-        follow = template.settings.get("follow_redirects")
         try:
-            response = self.http.send(prepared, follow_redirects=follow if isinstance(follow, bool) else None)
+            response = self._send(prepared, template, oauth_params, record)
         except RequestSendError as exc:
             record.error = ev.ErrorInfo("request", "request", exc.one_line(), kind=exc.kind)
             return record.finish(cursor, request.name, self.redactor)
@@ -377,6 +408,46 @@ class Runner:
             if failed:
                 break
         return record.finish(cursor, request.name, self.redactor)
+
+    def _send(
+        self, prepared: Any, template: Request, oauth_params: dict[str, str] | None, record: _Record
+    ) -> Any:
+        """Send, retrying as the options allow; a 401 on a fetched OAuth token fetches a new one once."""
+        follow = template.settings.get("follow_redirects")
+        timeout = template.settings.get("timeout_ms")
+        options = self.options
+        retryable = options.retry_unsafe or prepared.method in IDEMPOTENT_METHODS
+        refreshed = False
+        while True:
+            record.attempts += 1
+            try:
+                response = self.http.send(
+                    prepared,
+                    timeout_ms=timeout if isinstance(timeout, (int, float)) and timeout > 0 else None,
+                    follow_redirects=follow if isinstance(follow, bool) else None,
+                )
+            except RequestSendError as exc:
+                if retryable and exc.kind in RETRYABLE_KINDS and record.attempts <= options.retries:
+                    self._back_off(record.attempts)
+                    continue
+                raise
+            if response.code == 401 and oauth_params is not None and not refreshed:
+                refreshed = True
+                token = self.oauth.token(oauth_params, refresh=True)
+                prepared.headers = [(k, v) for k, v in prepared.headers if k.lower() != "authorization"]
+                prepared.headers.append(("Authorization", f"Bearer {token}"))
+                continue
+            if retryable and response.code in options.retry_on_status and record.attempts <= options.retries:
+                self._back_off(record.attempts)
+                continue
+            return response
+
+    def _back_off(self, attempt: int) -> None:
+        """Exponential back-off with full jitter, capped at 30 s."""
+        import random
+
+        base = self.options.retry_delay_ms / 1000 * (2 ** (attempt - 1))
+        time.sleep(min(30.0, random.uniform(base / 2, base * 1.5)))
 
     def _check_unresolved(self, prepared: Any, record: _Record) -> None:
         names = sorted(n for n in prepared.unresolved if not n.startswith("vault:"))
@@ -482,6 +553,12 @@ class Runner:
                 target.clear()
 
 
+#: Methods that may be sent twice without changing the outcome (RFC 9110 §9.2.2).
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+#: Send failures worth another try; TLS and malformed requests fail the same way every time.
+RETRYABLE_KINDS = frozenset({"network", "timeout", "protocol"})
+
+
 class _Invalid(Exception):
     """A request that must not be sent because of what rendering found."""
 
@@ -551,6 +628,7 @@ class _Record:
     error: ev.ErrorInfo | None = None
     scripts_run: int = 0
     scripts_failed: int = 0
+    attempts: int = 0
 
     def finish(self, cursor: ev.Cursor, name: str, redactor: Redactor) -> ev.Execution:
         r = redactor.redact
@@ -568,6 +646,7 @@ class _Record:
             warnings=tuple(r(w) for w in self.warnings),
             scripts_run=self.scripts_run,
             scripts_failed=self.scripts_failed,
+            attempts=max(self.attempts, 1) if self.request is not None else 0,
         )
 
 
@@ -669,5 +748,5 @@ def run(
         paths.append(_export(options.export_environment, env_name, result.environment, "environment", redactor))
     if options.export_globals:
         paths.append(_export(options.export_globals, "globals", result.globals, "globals", redactor))
-    result.report_paths = paths
+    result.report_paths = paths + runner.exported
     return result

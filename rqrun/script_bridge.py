@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from rqrun.http import HttpResponse
-from rqrun.model import Body, KeyValue, Request
+from rqrun.model import Body, FormPart, KeyValue, Request
 from rqrun.prepare import PreparedRequest
 
 __all__ = ["template_to_dict", "apply_request_dict", "sent_to_dict", "response_to_dict", "request_from_spec"]
@@ -122,43 +122,38 @@ def response_to_dict(response: HttpResponse) -> dict[str, Any]:
 
 
 def request_from_spec(spec: Any) -> Request:
-    """The request ``rq.sendRequest`` asks for: a URL, or a dict in Postman's or rqrun's shape.
+    """The request ``rq.sendRequest`` asks for, in the worker's normalised shape.
 
-    Accepted keys: ``url``, ``method``, ``header``/``headers`` (a dict or a list of
-    ``{key, value}``), ``body`` (text, a dict with ``mode`` ``raw``/``urlencoded``, or a value
-    sent as JSON).
+    ``{url, method, headers, queryParams, bodyMode, body}``: the worker turns every call
+    form (a URL, Postman's ``{header, body: {mode, raw}}``) into this. It is untrusted data
+    from the worker, so every field is checked here again.
     """
     from rqrun.errors import UsageError
 
     if isinstance(spec, str):
-        return Request(id="sendRequest", name="sendRequest", url=spec)
-    if not isinstance(spec, dict) or not isinstance(spec.get("url"), str):
+        spec = {"url": spec}
+    if not isinstance(spec, dict) or not isinstance(spec.get("url"), str) or not spec["url"]:
         raise UsageError("rq.sendRequest needs a URL or a dict with a 'url'")
-    raw_headers = spec.get("headers", spec.get("header", []))
-    if isinstance(raw_headers, dict):
-        headers = [KeyValue(str(k), _text(v)) for k, v in raw_headers.items()]
-    else:
-        headers = _rows_from(raw_headers)
-    body = Body()
+    mode = spec.get("bodyMode") or "none"
     raw_body = spec.get("body")
-    if isinstance(raw_body, str):
-        body = Body(mode="raw", raw=raw_body)
-    elif isinstance(raw_body, dict) and raw_body.get("mode") in ("raw", "urlencoded"):
-        if raw_body["mode"] == "raw":
-            body = Body(mode="raw", raw=_text(raw_body.get("raw", "")))
-        else:
-            body = Body(mode="urlencoded", urlencoded=_rows_from(raw_body.get("urlencoded")))
-    elif raw_body is not None:
-        import json
-
-        body = Body(mode="raw", raw=json.dumps(raw_body), content_type="application/json")
+    body = Body()
+    if mode == "raw" and isinstance(raw_body, str):
+        content_type = None if any(kv.key.lower() == "content-type" for kv in _rows_from(spec.get("headers"))) else "text/plain"
+        body = Body(mode="raw", raw=raw_body, content_type=content_type)
+    elif mode == "urlencoded" and isinstance(raw_body, list):
+        body = Body(mode="urlencoded", urlencoded=_rows_from(raw_body))
+    elif mode == "formdata" and isinstance(raw_body, list):
+        body = Body(mode="formdata", formdata=[FormPart(kv.key, kv.value) for kv in _rows_from(raw_body)])
+    elif mode != "none":
+        raise UsageError(f"rq.sendRequest: body mode {mode!r} is not supported")
     url, _, query = spec["url"].partition("?")
     return Request(
         id="sendRequest",
         name="sendRequest",
-        method=str(spec.get("method", "GET")).upper(),
+        method=str(spec.get("method") or "GET").upper(),
         url=url,
-        query=[KeyValue(k, v) for k, v in parse_qsl(query, keep_blank_values=True)],
-        headers=headers,
+        query=[KeyValue(k, v) for k, v in parse_qsl(query, keep_blank_values=True)] + _rows_from(spec.get("queryParams")),
+        headers=_rows_from(spec.get("headers")),
         body=body,
+        settings={"disable_body_pruning": True},
     )

@@ -14,7 +14,7 @@ from rqrun.errors import UsageError
 from rqrun.options import DEFAULT_TIMEOUT_REQUEST_MS, DEFAULT_TIMEOUT_SCRIPT_MS
 
 __all__ = ["input_options", "variable_options", "run_control_options", "network_options", "reporter_options",
-           "parse_assignments", "parse_reporters", "KNOWN_REPORTERS"]
+           "parse_assignments", "parse_reporters", "parse_statuses", "check_tls", "KNOWN_REPORTERS"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,6 +67,7 @@ def run_control_options() -> Callable[[F], F]:
             click.option("--folder", "folders", multiple=True, metavar="NAME", help="Run only this folder or request (name or A/B path; repeatable)."),
             click.option("--delay-request", type=_MS, default=0, show_default=True, metavar="MS", help="Wait between requests."),
             click.option("--bail", is_flag=True, help="Stop at the first failed test or error."),
+            click.option("--parallel", type=click.IntRange(min=1, max=64), default=1, show_default=True, metavar="N", help="Run N iterations at once (requests in an iteration stay in order)."),
             click.option("--timeout", "timeout_run", type=click.IntRange(min=1), metavar="MS", help="Limit for the whole run."),
             click.option("--timeout-script", type=click.IntRange(min=1), default=DEFAULT_TIMEOUT_SCRIPT_MS, show_default=True, metavar="MS", help="Wall-clock limit per script."),
             click.option("--script-memory", type=click.IntRange(min=32), default=256, show_default=True, metavar="MB", help="Memory limit of the script worker."),
@@ -84,6 +85,16 @@ def network_options() -> Callable[[F], F]:
             click.option("-k", "--insecure", is_flag=True, help="Do not verify TLS certificates."),
             click.option("--ignore-redirects", is_flag=True, help="Do not follow redirects."),
             click.option("--max-redirects", type=click.IntRange(min=0), default=10, show_default=True, help="Redirects followed before giving up."),
+            click.option("--retries", type=click.IntRange(min=0, max=20), default=0, show_default=True, help="Retry a request after a network error (and --retry-on-status)."),
+            click.option("--retry-delay", type=_MS, default=200, show_default=True, metavar="MS", help="First back-off; doubles each retry, with jitter."),
+            click.option("--retry-on-status", metavar="CODES", default="", help="Also retry on these statuses, e.g. 502,503,504."),
+            click.option("--retry-unsafe", is_flag=True, help="Also retry POST, PATCH and other non-idempotent methods."),
+            click.option("--cookie-jar", type=_FILE, metavar="FILE", help="Start with these cookies (Netscape cookies.txt, or JSON by .json)."),
+            click.option("--export-cookie-jar", type=_FILE, metavar="FILE", help="Save the cookies after the run (format by extension)."),
+            click.option("--ssl-client-cert", type=_FILE, metavar="PEM", help="Client certificate (PEM; may include the key)."),
+            click.option("--ssl-client-key", type=_FILE, metavar="PEM", help="Private key of the client certificate."),
+            click.option("--ssl-extra-ca-certs", type=_FILE, metavar="PEM", help="Trust these CA certificates too."),
+            click.option("--http2", is_flag=True, help="Use HTTP/2 where the server offers it (needs rqrun[http2])."),
         ]
     )
 
@@ -110,6 +121,23 @@ def parse_assignments(values: tuple[str, ...], flag: str) -> dict[str, str]:
             raise UsageError(f"{flag} expects KEY=VALUE, got {item!r}")
         result[key.strip()] = value
     return result
+
+
+def parse_statuses(text: str) -> tuple[int, ...]:
+    """``502,503,504`` -> (502, 503, 504)."""
+    codes = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        if not part.isdigit() or not 100 <= int(part) <= 599:
+            raise UsageError(f"--retry-on-status expects HTTP status codes, got {part!r}")
+        codes.append(int(part))
+    return tuple(codes)
+
+
+def check_tls(cert: str | None, key: str | None) -> None:
+    if key and not cert:
+        raise UsageError("--ssl-client-key needs --ssl-client-cert")
 
 
 def parse_reporters(text: str) -> tuple[str, ...]:

@@ -8,10 +8,12 @@ from typing import Any
 import click
 
 from rqrun.cli.options import (
+    check_tls,
     input_options,
     network_options,
     parse_assignments,
     parse_reporters,
+    parse_statuses,
     reporter_options,
     run_control_options,
     variable_options,
@@ -30,6 +32,7 @@ def build_options(ctx: click.Context, collection: str, params: dict[str, Any]) -
             reporter_opts[name] = {"export": path}
     obj = ctx.find_root().obj or {}
     color = bool(obj.get("color", True)) and sys.stdout.isatty()
+    check_tls(params["ssl_client_cert"], params["ssl_client_key"])
     return RunOptions(
         collection=collection,
         environment=params["environment"],
@@ -59,6 +62,17 @@ def build_options(ctx: click.Context, collection: str, params: dict[str, Any]) -
         quiet=params["quiet"],
         color=color,
         vault_path=obj.get("vault_path"),
+        retries=params["retries"],
+        retry_delay_ms=params["retry_delay"],
+        retry_on_status=parse_statuses(params["retry_on_status"]),
+        retry_unsafe=params["retry_unsafe"],
+        cookie_jar=params["cookie_jar"],
+        export_cookie_jar=params["export_cookie_jar"],
+        ssl_client_cert=params["ssl_client_cert"],
+        ssl_client_key=params["ssl_client_key"],
+        ssl_extra_ca_certs=params["ssl_extra_ca_certs"],
+        http2=params["http2"],
+        parallel=params["parallel"],
     )
 
 

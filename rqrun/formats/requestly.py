@@ -91,6 +91,12 @@ def parse_auth(value: object, loc: Loc, default: str) -> Auth:
         return Auth("bearer", {"token": field("bearer")})
     if kind == "BASIC_AUTH":
         return Auth("basic", {"username": field("username"), "password": field("password")})
+    # rqrun's extensions (Requestly has neither yet): digest, and OAuth 2.0 with the same
+    # field names as Postman's oauth2 auth (grant_type, accessTokenUrl, clientId, ...).
+    if kind == "DIGEST_AUTH":
+        return Auth("digest", {"username": field("username"), "password": field("password")})
+    if kind == "OAUTH2":
+        return Auth("oauth2", {key: field(key) for key in config})
     return Auth("unsupported", {"name": kind})
 
 

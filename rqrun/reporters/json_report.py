@@ -187,6 +187,7 @@ class JsonReporter:
             "console": [r(line) for line in ex.console],
             "error": self._redactor.redact_obj(ex.error.to_dict()) if ex.error is not None else None,
             "warnings": [r(w) for w in ex.warnings],
+            "attempts": ex.attempts,
         }
 
     def _run_section(self, error: BaseException | None) -> tuple[dict[str, Any], list[Any], int]:

@@ -215,3 +215,21 @@ def test_folder_and_collection_scripts_run_outermost_first(run_cli, tmp_path, re
         "collection pre", "folder pre", "request pre", "collection post", "folder post", "request post",
     ]
     assert result.json["run"]["stats"]["scripts"] == {"total": 6, "failed": 0}
+
+
+def test_send_request_with_a_form_body_and_query(run_cli, tmp_path, recording_server):
+    pre = "\n".join([
+        'res = rq.sendRequest({"url": "{{base}}/form?a=1", "method": "POST", "queryParams": [{"key": "b", "value": "2"}],',
+        '                      "body": {"mode": "urlencoded", "urlencoded": [{"key": "user", "value": "ada"}]}})',
+        'rq.variables.set("code", res.code)',
+    ])
+    result = run(
+        run_cli, tmp_path,
+        folder("c", "API", variables={"base": recording_server.url}),
+        api("r", "R", "c", "{{base}}/after", headers=rows(("X-Code", "{{code}}")), pre=pre),
+    )
+    assert result.code == 0, result
+    form_call = recording_server.requests.to("/form")[0]
+    assert form_call.query == [("a", "1"), ("b", "2")]
+    assert form_call.form == [("user", "ada")]
+    assert recording_server.requests.to("/after")[0].header("X-Code") == "200"
