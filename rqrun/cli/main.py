@@ -24,6 +24,7 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
     "run": ("rqrun.cli.run_cmd", "run", "Run a collection and report the results."),
     "check": ("rqrun.cli.check_cmd", "check", "Load a collection and list what it needs, sending nothing."),
     "demo": ("rqrun.cli.demo_cmd", "demo", "Start the bundled demo API and run the demo collection against it."),
+    "import": ("rqrun.cli.import_cmd", "import_group", "Convert a Postman collection or environment to Requestly's format."),
     "vault": ("rqrun.cli.vault_cmd", "vault", "Manage secrets: the local vault and AWS Secrets Manager."),
 }
 
