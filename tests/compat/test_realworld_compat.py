@@ -176,3 +176,18 @@ def test_requestly__snapshots_say_what_was_checked_by_hand() -> None:
         body = json.loads(req["body"]["text"])
         assert set(body) == {"query", "variables"} and isinstance(body["variables"], dict)
     assert '"variables":{\n  "userid" : "1"\n}}' in graphql[1]["body"]["text"]  # as written, spaces and all
+
+
+def test_realworld__fail_on_unsupported_scripts_fails_each_scripted_request(
+    run_cli: RunCli, recording_server: RecordingServer, tmp_path: Path
+) -> None:
+    """wise-payouts as published with ``--fail-on-unsupported-scripts``: its 11 JavaScript test
+    scripts fail their 11 requests (exit 4), and, being post-response scripts, every request
+    still went out first."""
+    case = next(c for c in CASES if c.name == "wise-payouts")
+    result = _run(run_cli, case, recording_server, tmp_path, "--fail-on-unsupported-scripts", strip=False)
+    assert result.code == 4, result
+    assert len(recording_server.requests) == len(_expected(case))
+    errors = [e["error"] for e in result.json["executions"] if e["error"]]
+    assert len(errors) == script_count(case) == 11
+    assert all(e["type"] == "script" and e["kind"] == "unsupported" and e["source"] == "post-response" for e in errors)
