@@ -14,7 +14,7 @@ Document (version 1)::
 
     ENTRY = {"name": "apiKey", "source": "local" | "aws:<config>",
              "allow_hosts": ["api.example.com"] | null,
-             "value": BLOB,                                   # local entries
+             "value": BLOB, "mode": "json" (optional),        # local entries
              "secret_id": "...", "mode": "plaintext" | "json", "version_stage": "...",
              "cache": {"value": BLOB, "fetched_at": "...", ...},   # AWS entries
              "error": {"category", "code", "message", "at"} | null,
@@ -273,6 +273,8 @@ def secret_aad_meta(entry: dict[str, Any]) -> dict[str, Any]:
     """
     source = entry["source"]
     meta: dict[str, Any] = {"source": source, "allow_hosts": entry.get("allow_hosts")}
+    if source == LOCAL and entry.get("mode") is not None:
+        meta["mode"] = entry["mode"]  # a JSON secret moved to local keeps expanding; bound like the rest
     if source != LOCAL:
         meta.update(
             config=source[4:],

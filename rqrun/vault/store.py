@@ -97,6 +97,8 @@ class Vault:
         self._bad: dict[_Ident, str] = {}  # entries that failed to authenticate
         self._index: dict[str, dict[str, Any]] = {}  # resolvable name -> entry
         self._aws_override: str | None = None
+        self._flat: dict[_Ident, tuple[str, Any]] = {}  # JSON-mode entries: ident -> (ciphertext, flattened)
+        self._on_demand: dict[_Ident, VaultError | None] = {}  # provider aliases fetched during this process
         self._load(check_permissions=True)
 
     def __repr__(self) -> str:
@@ -136,6 +138,7 @@ class Vault:
             # Another vault (or none) now sits at this path: nothing cached applies to it.
             self._plain.clear()
             self._bad.clear()
+            self._flat.clear()
             self._dek = None
             self._vault_id = None
         else:
@@ -236,21 +239,107 @@ class Vault:
             raise self._tamper_error(entry["name"])
         return self._plain[ident][1]
 
+    def _owner(self, key: str, index: dict[str, dict[str, Any]] | None = None) -> tuple[dict[str, Any] | None, str | None]:
+        """The entry ``key`` resolves to, and the dotted path inside it (None for an exact match).
+
+        An exact key always wins; otherwise ``alias.path`` resolves inside a JSON-mode entry
+        named ``alias`` (JSON aliases contain no dot, so the split is unambiguous).
+        """
+        index = self._index if index is None else index
+        entry = index.get(key)
+        if entry is not None:
+            return entry, None
+        alias, dot, path = key.partition(".")
+        owner = index.get(alias) if dot else None
+        if owner is not None and owner.get("mode") == "json" and path:
+            return owner, path
+        return None, None
+
+    def _fetch_on_demand(self, entry: dict[str, Any]) -> dict[str, Any]:
+        """Fetch a provider alias that has no cached value, once per process; returns the fresh entry.
+
+        A failure is remembered (and raised again) so a run with many references to an
+        unreachable secret asks AWS once, not once per placeholder.
+        """
+        ident = (entry["source"], entry["name"])
+        if entry["source"][4:] not in (self._doc or {}).get("aws", {}).get("configs", {}):
+            return entry  # an orphan mapping: no configuration to fetch with, so no value
+        with self._lock:
+            if ident not in self._on_demand:
+                from rqrun.vault import aws
+
+                self._on_demand[ident] = aws.fetch_on_demand(self, entry["source"][4:], entry["name"])
+            error = self._on_demand[ident]
+            if error is not None:
+                raise error
+            fresh = next((e for e in (self._doc or {}).get("secrets", []) if (e["source"], e["name"]) == ident), None)
+            return fresh if fresh is not None else entry
+
+    def _flattened(self, entry: dict[str, Any]) -> Any:
+        """The dotted keys of a JSON-mode entry's value (memoised per ciphertext), or None."""
+        value = self._value(entry)
+        blob = entry_blob(entry)
+        if value is None or blob is None:
+            return None
+        ident = (entry["source"], entry["name"])
+        memo = self._flat.get(ident)
+        if memo is not None and memo[0] == blob["ct"]:
+            return memo[1]
+        from rqrun.vault.aws_json import SecretFormatError, flatten_text
+
+        try:
+            flat: Any = flatten_text(value)
+        except SecretFormatError:
+            flat = None  # e.g. a local JSON-mode secret overwritten with plain text: only the bare key resolves
+        self._flat[ident] = (blob["ct"], flat)
+        return flat
+
+    def _missing(self, key: str) -> None:
+        validate_key(key)
+        override = self._aws_override
+        if override is not None and override not in (self._doc or {}).get("aws", {}).get("configs", {}):
+            raise VaultError(
+                f"there is no AWS configuration named {override!r}",
+                where=str(self.path),
+                hint="rqrun vault aws list-configs shows the configurations",
+            )
+
     # ---- reading -----------------------------------------------------------------------------
 
     def get(self, key: str) -> str | None:
-        """The decrypted value, or None when the key is absent (or a provider alias not yet fetched)."""
-        entry = self._index.get(key)
+        """The decrypted value, or None when the key is absent.
+
+        A provider alias that was never fetched is fetched now (once per process); if that
+        fails, :class:`ProviderError` says why. ``alias.path`` reads inside a JSON-mode secret.
+        """
+        entry, path = self._owner(key)
         if entry is None:
-            validate_key(key)
+            self._missing(key)
             return None
-        return self._value(entry)
+        if is_provider_source(entry["source"]) and entry_blob(entry) is None:
+            entry = self._fetch_on_demand(entry)
+        if path is None:
+            return self._value(entry)
+        flat = self._flattened(entry)
+        return None if flat is None else flat.get(path)
 
     def has(self, key: str) -> bool:
-        if key in self._index:
+        """Whether ``key`` resolves. Never calls AWS: a dotted key of an unfetched JSON alias counts."""
+        entry, path = self._owner(key)
+        if entry is None:
+            self._missing(key)
+            return False
+        if path is None or entry_blob(entry) is None:
             return True
-        validate_key(key)
-        return False
+        flat = self._flattened(entry)
+        return flat is not None and path in flat
+
+    def provider_error(self, key: str) -> dict[str, Any] | None:
+        """The error recorded by the last failed fetch of the AWS secret ``key`` resolves to, if any."""
+        entry, _ = self._owner(key)
+        if entry is None or not is_provider_source(entry["source"]) or not isinstance(entry.get("error"), dict):
+            return None
+        return dict(entry["error"])
 
     def keys(self) -> list[str]:
         """Every key that resolves: local secrets and the active AWS configuration's aliases."""
@@ -288,7 +377,7 @@ class Vault:
         The list is authenticated (it is bound into the value's associated data), so reading it
         unlocks the vault: an edited list makes this raise rather than widen what is allowed.
         """
-        entry = self._index.get(key)
+        entry, _ = self._owner(key)
         if entry is None:
             validate_key(key)
             return None
@@ -298,18 +387,34 @@ class Vault:
 
     def is_read_only(self, key: str) -> bool:
         """True when ``key`` resolves to a provider-linked (AWS) secret: set/unset refuse it."""
-        entry = self._index.get(key)
+        entry, _ = self._owner(key)
         return entry is not None and is_provider_source(entry["source"])
 
     # ---- writing -----------------------------------------------------------------------------
 
     def _read_only_error(self, entry: dict[str, Any]) -> VaultError:
-        name, source = entry["name"], entry["source"]
+        name, config = entry["name"], entry["source"].partition(":")[2]
         return VaultError(
-            f"{name!r} is linked to AWS Secrets Manager ({source}) and is read-only",
+            f"{name!r} is linked to AWS Secrets Manager (config {config}); read-only from scripts; use move-to-local",
             where=str(self.path),
             hint=f"change it in AWS then `rqrun vault aws refresh {name}`, or `rqrun vault aws move-to-local {name}`",
         )
+
+    def document(self) -> dict[str, Any]:
+        """A private copy of the current file's document (re-read first); for providers and listings."""
+        import copy
+
+        with self._lock:
+            self._load()
+            return copy.deepcopy(self._doc) if self._doc is not None else new_document("")
+
+    def sealer(self) -> Sealer:
+        """A :class:`Sealer` for the current file, unlocking it if needed (to read sealed credentials)."""
+        with self._lock:
+            self._load()
+            if self._doc is None:
+                raise VaultError("the vault does not exist yet", where=str(self.path))
+            return Sealer(self._doc["vault_id"], self._key_for(self._doc))
 
     def modify(self, change: Callable[[dict[str, Any], Sealer], bool]) -> None:
         """Read-modify-write under the lock: re-read, re-verify, ``change(doc, sealer)``, write.
@@ -362,7 +467,7 @@ class Vault:
         hosts = normalize_hosts(allow_hosts)
 
         def change(doc: dict[str, Any], sealer: Sealer) -> bool:
-            winner = self._build_index(doc).get(key)
+            winner, _ = self._owner(key, self._build_index(doc))
             if winner is not None and is_provider_source(winner["source"]):
                 raise self._read_only_error(winner)
             entry = next((e for e in doc["secrets"] if e["source"] == LOCAL and e["name"] == key), None)
@@ -387,7 +492,7 @@ class Vault:
 
         def change(doc: dict[str, Any], sealer: Sealer) -> bool:
             nonlocal removed
-            winner = self._build_index(doc).get(key)
+            winner, _ = self._owner(key, self._build_index(doc))
             if winner is not None and is_provider_source(winner["source"]):
                 raise self._read_only_error(winner)
             before = len(doc["secrets"])
@@ -416,6 +521,7 @@ class Vault:
             self._dek = None
             self._vault_id = None
             self._plain.clear()
+            self._flat.clear()
         with _REGISTRY_LOCK:
             if _REGISTRY.get(self.path.absolute()) is self:
                 del _REGISTRY[self.path.absolute()]
