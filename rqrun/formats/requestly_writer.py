@@ -2,10 +2,11 @@
 
 This is the inverse of ``rqrun.formats.requestly`` (and of the Requestly half of
 ``environments``): writing a model and loading the result gives the same model, ids aside,
-for everything the Requestly format can say. What it cannot say (auth types Requestly lacks,
-binary file bodies, request settings, per-part content types, disabled variables) is not
-silently dropped: each omission is recorded as a :class:`Loss` naming the item, so that the
-importer can tell the user what to fix by hand.
+for everything the Requestly format can say, plus rqrun's two auth extensions (``DIGEST_AUTH``
+and ``OAUTH2``, which the loader reads and Requestly's app ignores). What it cannot say (other
+auth types, binary file bodies, request settings, per-part content types, disabled variables)
+is not silently dropped: each omission, and each use of an extension, is recorded as a
+:class:`Loss` naming the item, so that the importer can tell the user what to fix by hand.
 
 The writer never raises on a model a loader produced; it only builds plain JSON values.
 """
@@ -102,10 +103,14 @@ class _Writer:
         if auth.type == "apikey":
             add_to = "QUERY" if p.get("in", "header").lower() == "query" else "HEADER"
             return _auth("API_KEY", {"key": p.get("key", ""), "value": p.get("value", ""), "addTo": add_to})
-        if auth.type == "oauth2" and p.get("accessToken"):
-            self.lose(where, "auth 'oauth2': Requestly has no OAuth 2.0; written as a bearer token with the "
-                             "saved access token (getting or refreshing tokens is not converted)")
-            return _auth("BEARER_TOKEN", {"bearer": p["accessToken"]})
+        if auth.type == "digest":
+            self.lose(where, "auth 'digest': Requestly's app has none; written as rqrun's DIGEST_AUTH "
+                             "extension, which rqrun runs and Requestly ignores")
+            return _auth("DIGEST_AUTH", {"username": p.get("username", ""), "password": p.get("password", "")})
+        if auth.type == "oauth2":
+            self.lose(where, "auth 'oauth2': Requestly's app has none; written as rqrun's OAUTH2 "
+                             "extension, which rqrun runs and Requestly ignores")
+            return _auth("OAUTH2", {k: v if isinstance(v, str) else json.dumps(v) for k, v in p.items()})
         name = p.get("name", auth.type) if auth.type == "unsupported" else auth.type
         self.lose(where, f"auth {name!r}: Requestly has no such auth type; written as no auth, "
                          "so requests that inherit it are sent without credentials")
