@@ -114,7 +114,7 @@ def test_usage_errors_exit_2(rq: Callable[..., Result]) -> None:
     _assert_one_line_error(rq("vault", "set", "k", "v", "--allow-host", "https://x.com/"), 2, "invalid allowed host")
     _assert_one_line_error(rq("vault", "set", "k", "v", "--allow-host", "a.io", "--any-host"), 2, "cannot be combined")
     assert rq("vault", "set").code == 2
-    assert rq("vault", "aws", "list-configs").code == 2
+    assert rq("vault", "aws", "no-such-command").code == 2
 
 
 def test_global_vault_option_and_env(rq: Callable[..., Result], tmp_path: Path) -> None:
