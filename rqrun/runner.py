@@ -11,6 +11,7 @@ import dataclasses
 import json
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -34,21 +35,14 @@ from rqrun.variables import Renderer, Scopes, missing_secret
 
 __all__ = ["RunInputs", "RunResult", "Runner", "run", "load_inputs", "select_requests"]
 
+# Loading lives in rqrun.inputs; these names stay importable from here.
+from rqrun.inputs import RunInputs, load_inputs, select_requests  # noqa: E402
+
 Listener = Callable[[object], None]
 
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-@dataclass
-class RunInputs:
-    """Everything loaded from files, before the run starts."""
-
-    collection: Collection
-    environment: Environment | None = None
-    globals: Environment | None = None
-    data: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -60,77 +54,6 @@ class RunResult:
     collection_variables: dict[str, Any]
     report_paths: list[str] = field(default_factory=list)
     aborted: str | None = None
-
-
-def _pick_environment(path: str, name: str | None) -> tuple[Environment | None, Environment | None]:
-    """(environment, global environment found in the same file)."""
-    from rqrun.formats import load_environments
-
-    found = load_environments(path)
-    regular = [e for e in found if not e.is_global]
-    global_env = next((e for e in found if e.is_global), None)
-    if name is not None:
-        for env in found:
-            if env.name == name:
-                return (None, env) if env.is_global else (env, global_env)
-        names = ", ".join(repr(e.name) for e in found) or "none"
-        raise UsageError(f"no environment named {name!r} in {path} (it has: {names})", hint="check --env-name")
-    if len(regular) > 1:
-        names = ", ".join(repr(e.name) for e in regular)
-        raise UsageError(f"{path} holds several environments ({names})", hint="pick one with --env-name")
-    return (regular[0] if regular else None), global_env
-
-
-def load_inputs(options: RunOptions) -> RunInputs:
-    """Load the collection, environment, globals and data file the options name."""
-    from rqrun.formats import load_collection, load_data, load_environments
-
-    collection = load_collection(options.collection)
-    environment: Environment | None = None
-    globals_env: Environment | None = None
-    if options.environment:
-        environment, globals_env = _pick_environment(options.environment, options.env_name)
-    elif options.env_name:
-        matches = [e for e in collection.environments if e.name == options.env_name]
-        if not matches:
-            raise UsageError(f"the collection has no environment named {options.env_name!r}")
-        environment = matches[0]
-    if options.globals:
-        loaded = load_environments(options.globals)
-        globals_env = next((e for e in loaded if e.is_global), loaded[0] if loaded else None)
-    if globals_env is None:
-        globals_env = next((e for e in collection.environments if e.is_global), None)
-    data = load_data(options.iteration_data) if options.iteration_data else []
-    return RunInputs(collection, environment, globals_env, data)
-
-
-def select_requests(collection: Collection, folders: Sequence[str]) -> list[tuple[tuple[Folder, ...], Request]]:
-    """The requests to run, in run order, limited to ``folders`` (names or ``A/B`` paths)."""
-    requests_first = collection.format.startswith("requestly")
-    everything = list(collection.walk(requests_first=requests_first))
-    if not folders:
-        return everything
-    selected: list[tuple[tuple[Folder, ...], Request]] = []
-    for wanted in folders:
-        parts = [p for p in wanted.strip("/").split("/") if p]
-        matched = False
-        for chain, request in everything:
-            names = [f.name for f in chain[1:]]
-            for start in range(len(names) - len(parts) + 1):
-                if names[start : start + len(parts)] == parts:
-                    matched = True
-                    if (chain, request) not in selected:
-                        selected.append((chain, request))
-                    break
-            else:
-                if len(parts) == 1 and request.name == parts[0] and (chain, request) not in selected:
-                    matched = True
-                    selected.append((chain, request))
-        if not matched:
-            raise UsageError(f"no folder or request named {wanted!r} in {collection.source}", hint="check --folder")
-    order = {id(request): i for i, (_, request) in enumerate(everything)}
-    selected.sort(key=lambda pair: order[id(pair[1])])
-    return selected
 
 
 def _variables(variables: Iterable[Any], redactor: Redactor) -> dict[str, Any]:
@@ -187,29 +110,33 @@ class Runner:
         self.summary = RunSummary()
         bus.subscribe(self.summary)
         collection = inputs.collection
-        self.environment = _variables(inputs.environment.variables if inputs.environment else [], redactor)
-        self.globals = _variables(inputs.globals.variables if inputs.globals else [], redactor)
-        self.environment.update(options.env_vars)
-        self.globals.update(options.global_vars)
-        self.collection_vars = _variables(collection.variables, redactor)
-        self.folder_vars: dict[str, dict[str, Any]] = {}
-        self.run_vars: dict[str, Any] = {}
+        environment = _variables(inputs.environment.variables if inputs.environment else [], redactor)
+        globals_ = _variables(inputs.globals.variables if inputs.globals else [], redactor)
+        environment.update(options.env_vars)
+        globals_.update(options.global_vars)
+        self.state = _State(environment, globals_, _variables(collection.variables, redactor), {}, {})
         self.vault = _Vault(options, redactor)
         self.requests = select_requests(collection, options.folders)
         self.data = inputs.data
         self.iterations = options.iteration_count or len(self.data) or 1
         self._http: Any = None
-        self._scripts: Any = None
         self._oauth: Any = None
+        self._engines: list[Any] = []
+        self._local = threading.local()
+        self._lock = threading.RLock()
+        self._stop = threading.Event()
         self.exported: list[str] = []
         self._reported_js: set[int] = set()
-        self._sent_any = False
         self._deadline: float | None = None
 
     # -- helpers -------------------------------------------------------------------------
 
     @property
     def http(self) -> Any:
+        with self._lock:
+            return self._http or self._make_http()
+
+    def _make_http(self) -> Any:
         if self._http is None:
             from rqrun.http import HttpClient
 
@@ -228,38 +155,43 @@ class Runner:
 
     @property
     def scripts(self) -> Any:
-        if self._scripts is None:
+        """This thread's script engine: each parallel iteration gets its own worker process."""
+        engine = getattr(self._local, "engine", None)
+        if engine is None:
             from rqrun.sandbox import ScriptEngine
 
-            self._scripts = ScriptEngine(
+            engine = self._local.engine = ScriptEngine(
                 timeout_ms=self.options.timeout_script_ms, memory_mb=self.options.script_memory_mb
             )
-        return self._scripts
+            with self._lock:
+                self._engines.append(engine)
+        return engine
 
-    def _folder_scope(self, folder: Folder) -> dict[str, Any]:
-        scope = self.folder_vars.get(folder.id)
+    def _folder_scope(self, state: _State, folder: Folder) -> dict[str, Any]:
+        scope = state.folders.get(folder.id)
         if scope is None:
-            scope = self.folder_vars[folder.id] = _variables(folder.variables, self.redactor)
+            scope = state.folders[folder.id] = _variables(folder.variables, self.redactor)
         return scope
 
-    def scopes_for(self, chain: Sequence[Folder], row: dict[str, Any]) -> Scopes:
-        folders = [self._folder_scope(f) for f in reversed(chain[1:])]
+    def scopes_for(self, chain: Sequence[Folder], row: dict[str, Any], state: _State | None = None) -> Scopes:
+        state = state or self.state
         return Scopes(
             data=row,
-            run=self.run_vars,
-            environment=self.environment,
-            folders=folders,
-            collection=self.collection_vars,
-            globals=self.globals,
+            run=state.run,
+            environment=state.environment,
+            folders=[self._folder_scope(state, f) for f in reversed(chain[1:])],
+            collection=state.collection,
+            globals=state.globals,
         )
 
     @property
     def oauth(self) -> Any:
-        if self._oauth is None:
-            from rqrun.oauth2 import OAuth2Tokens
+        with self._lock:
+            if self._oauth is None:
+                from rqrun.oauth2 import OAuth2Tokens
 
-            self._oauth = OAuth2Tokens(self.http.send, self.redactor.add)
-        return self._oauth
+                self._oauth = OAuth2Tokens(self.http.send, self.redactor.add)
+            return self._oauth
 
     def export_cookies(self) -> str | None:
         if not self.options.export_cookie_jar:
@@ -267,7 +199,7 @@ class Runner:
         return str(self.http.save_cookies(self.options.export_cookie_jar, self.redactor.redact))
 
     def close(self) -> None:
-        for resource in (self._scripts, self._http):
+        for resource in (*self._engines, self._http):
             if resource is not None:
                 try:
                     resource.close()
@@ -316,50 +248,103 @@ class Runner:
         return RunResult(
             exit_code=int(self.summary.exit_code),
             summary=self.summary,
-            environment=dict(self.environment),
-            globals=dict(self.globals),
-            collection_variables=dict(self.collection_vars),
+            environment=dict(self.state.environment),
+            globals=dict(self.state.globals),
+            collection_variables=dict(self.state.collection),
             aborted=aborted,
         )
 
     def _iterations(self) -> str | None:
-        position = 0
-        for iteration in range(self.iterations):
-            row = dict(self.data[iteration]) if iteration < len(self.data) else {}
-            row = {k: v for k, v in row.items() if v is not None}
-            self.bus.emit(ev.IterationStarted(iteration, self.redactor.redact_obj(row)))
-            for index, (chain, request) in enumerate(self.requests):
-                if self._deadline is not None and time.perf_counter() > self._deadline:
-                    self.bus.emit(ev.RunWarning(f"the run exceeded --timeout {self.options.timeout_ms} ms: stopped"))
-                    return "timeout"
-                cursor = ev.Cursor(
-                    iteration=iteration,
-                    position=position,
-                    item_id=request.id,
-                    path=tuple(f.name for f in chain[1:]) + (request.name,),
-                )
-                position += 1
-                execution = self._execute(cursor, chain, request, row)
-                self.bus.emit(ev.ItemFinished(execution))
-                if self.options.bail and execution.failed:
-                    return "bail"
-            self.bus.emit(ev.IterationFinished(iteration))
+        if self.options.parallel > 1 and self.iterations > 1:
+            return self._parallel_iterations()
+        for index in range(self.iterations):
+            aborted = self._iteration(_Iteration(index, self._row(index), self.state, self.bus.emit))
+            if aborted:
+                return aborted
         return None
 
-    def _delay(self) -> None:
-        if self._sent_any and self.options.delay_request_ms > 0:
-            time.sleep(self.options.delay_request_ms / 1000)
-        self._sent_any = True
+    def _row(self, index: int) -> dict[str, Any]:
+        row = self.data[index] if index < len(self.data) else {}
+        return {k: v for k, v in row.items() if v is not None}
 
-    def _execute(self, cursor: ev.Cursor, chain: Sequence[Folder], request: Request, row: dict[str, Any]) -> ev.Execution:
-        self._delay()
-        self.bus.emit(ev.ItemStarted(cursor, self.redactor.redact(request.name)))
-        scopes = self.scopes_for(chain, row)
+    def _iteration(self, it: _Iteration) -> str | None:
+        """Run one iteration's requests in order; returns why it stopped early, if it did."""
+        it.emit(ev.IterationStarted(it.index, self.redactor.redact_obj(it.row)))
+        for index, (chain, request) in enumerate(self.requests):
+            if self._stop.is_set():
+                return "stopped"
+            if self._deadline is not None and time.perf_counter() > self._deadline:
+                it.emit(ev.RunWarning(f"the run exceeded --timeout {self.options.timeout_ms} ms: stopped"))
+                return "timeout"
+            cursor = ev.Cursor(
+                iteration=it.index,
+                position=it.index * len(self.requests) + index,
+                item_id=request.id,
+                path=tuple(f.name for f in chain[1:]) + (request.name,),
+            )
+            execution = self._execute(cursor, chain, request, it)
+            it.emit(ev.ItemFinished(execution))
+            if self.options.bail and execution.failed:
+                return "bail"
+        it.emit(ev.IterationFinished(it.index))
+        return None
+
+    def _parallel_iterations(self) -> str | None:
+        """Run iterations on ``--parallel`` threads; report them in order, whatever finishes first.
+
+        Each iteration starts from the variables as they stood when the run began and keeps
+        its writes to itself; afterwards the writes are applied in iteration order, so the
+        exported environment is what a sequential run would leave when iterations do not read
+        each other's writes. Events wait in a per-iteration buffer until every earlier
+        iteration has been reported, and at most twice ``--parallel`` iterations are in flight.
+        """
+        from concurrent.futures import Future, ThreadPoolExecutor
+
+        snapshot = self.state.copy()
+        window = self.options.parallel
+
+        def run_one(index: int) -> tuple[list[object], str | None, list[tuple[str, str, str, Any]]]:
+            events: list[object] = []
+            it = _Iteration(index, self._row(index), snapshot.copy(), events.append, ops=[])
+            return events, self._iteration(it), it.ops or []
+
+        aborted: str | None = None
+        futures: dict[int, Future[Any]] = {}
+        submitted = 0
+        with ThreadPoolExecutor(max_workers=window, thread_name_prefix="rqrun-iteration") as pool:
+            try:
+                for index in range(self.iterations):
+                    while submitted < self.iterations and submitted < index + 2 * window and not self._stop.is_set():
+                        futures[submitted] = pool.submit(run_one, submitted)
+                        submitted += 1
+                    if index not in futures:
+                        break
+                    events, reason, ops = futures.pop(index).result()
+                    for event in events:
+                        self.bus.emit(event)
+                    self.state.apply(ops)
+                    if reason and reason != "stopped" and aborted is None:
+                        aborted = reason
+                        self._stop.set()
+            except BaseException:
+                self._stop.set()
+                raise
+        return aborted
+
+    def _delay(self, it: _Iteration) -> None:
+        if it.sent_any and self.options.delay_request_ms > 0:
+            time.sleep(self.options.delay_request_ms / 1000)
+        it.sent_any = True
+
+    def _execute(self, cursor: ev.Cursor, chain: Sequence[Folder], request: Request, it: _Iteration) -> ev.Execution:
+        self._delay(it)
+        it.emit(ev.ItemStarted(cursor, self.redactor.redact(request.name)))
+        scopes = self.scopes_for(chain, it.row, it.state)
         record = _Record()
         # 1. pre-request scripts, outermost first; the last one's request changes carry over.
         template = request
         for script in _scripts(chain, request, "pre_request"):
-            template, failed = self._run_script(script, "prerequest", cursor, scopes, template, None, None, record)
+            template, failed = self._run_script(script, "prerequest", cursor, scopes, template, None, None, record, it)
             if failed:
                 return record.finish(cursor, request.name, self.redactor)
         # 2. render.
@@ -392,7 +377,7 @@ class Runner:
             return record.finish(cursor, request.name, self.redactor)
         # 3. send.
         record.request = _sent(prepared, self.redactor)
-        self.bus.emit(ev.RequestSent(cursor, record.request))
+        it.emit(ev.RequestSent(cursor, record.request))
         try:
             response = self._send(prepared, template, oauth_params, record)
         except RequestSendError as exc:
@@ -401,10 +386,10 @@ class Runner:
         record.response = _received(response, self.redactor, self.options.response_body_limit)
         if response.truncated:
             record.warnings.append(f"response body cut at {len(response.body)} of {response.size} bytes")
-        self.bus.emit(ev.ResponseReceived(cursor, record.response))
+        it.emit(ev.ResponseReceived(cursor, record.response))
         # 4. post-response scripts.
         for script in _scripts(chain, request, "post_response"):
-            _, failed = self._run_script(script, "postresponse", cursor, scopes, template, prepared, response, record)
+            _, failed = self._run_script(script, "postresponse", cursor, scopes, template, prepared, response, record, it)
             if failed:
                 break
         return record.finish(cursor, request.name, self.redactor)
@@ -477,6 +462,7 @@ class Runner:
         prepared: Any,
         response: Any,
         record: _Record,
+        it: _Iteration,
     ) -> tuple[Request, bool]:
         """Run one script; returns the (possibly changed) request template and whether it failed."""
         source_name = "pre-request" if phase == "prerequest" else "post-response"
@@ -484,15 +470,7 @@ class Runner:
             return template, False
         if script.language.lower() not in ("python", "py", "text/python"):
             message = f"{script.location or source_name}: {script.language} script not run (rqrun runs Python scripts)"
-            if self.options.fail_on_unsupported_scripts:
-                record.scripts_run += 1
-                record.scripts_failed += 1
-                record.error = ev.ErrorInfo("script", source_name, message, kind="unsupported")
-                return template, True
-            if id(script) not in self._reported_js:
-                self._reported_js.add(id(script))
-                self.bus.emit(ev.RunWarning(message, cursor))
-            return template, False
+            return template, self._unsupported(script, message, source_name, cursor, record, it)
         from rqrun import script_bridge as bridge
         from rqrun.sandbox import ScriptJob
 
@@ -519,8 +497,14 @@ class Runner:
             },
         )
         result = self.scripts.run(job, _ScriptHost(self, scopes))
+        if result.error is not None and result.error.kind == "javascript":
+            # Requestly exports do not say which language a script is in; most are JavaScript.
+            message = f"{job.location}: javascript script not run (it looks like JavaScript; rqrun runs Python scripts)"
+            return template, self._unsupported(script, message, source_name, cursor, record, it)
         record.scripts_run += 1
-        self._apply_scope_ops(scopes, result.scope_ops)
+        _apply_scope_ops(scopes, result.scope_ops)
+        if it.ops is not None:
+            it.ops.extend(tuple(op) for op in result.scope_ops)
         record.console.extend(result.console)
         record.tests.extend(ev.TestResult(t.name, t.status, t.error, source_name) for t in result.tests)
         if phase == "prerequest" and result.error is None:
@@ -534,23 +518,84 @@ class Runner:
             return template, True
         return template, False
 
-    def _apply_scope_ops(self, scopes: Scopes, ops: Iterable[Sequence[Any]]) -> None:
-        targets = {
+    def _unsupported(
+        self, script: Script, message: str, source_name: str, cursor: ev.Cursor, record: _Record, it: _Iteration
+    ) -> bool:
+        """A script rqrun cannot run: one warning per script, or an error with the flag. True: failed."""
+        if self.options.fail_on_unsupported_scripts:
+            record.scripts_run += 1
+            record.scripts_failed += 1
+            record.error = ev.ErrorInfo("script", source_name, message, kind="unsupported")
+            return True
+        with self._lock:
+            first = id(script) not in self._reported_js
+            self._reported_js.add(id(script))
+        if first:
+            it.emit(ev.RunWarning(message, cursor))
+        return False
+
+
+def _apply_scope_ops(scopes: Scopes, ops: Iterable[Sequence[Any]]) -> None:
+    _apply_ops(
+        {
             "variables": scopes.run,
             "environment": scopes.environment,
             "globals": scopes.globals,
             "collectionVariables": scopes.collection,
-        }
-        for scope, op, key, value in ops:
-            target = targets.get(scope)
-            if target is None:
-                continue
-            if op == "set":
-                target[key] = value
-            elif op == "unset":
-                target.pop(key, None)
-            elif op == "clear":
-                target.clear()
+        },
+        ops,
+    )
+
+
+def _apply_ops(targets: dict[str, dict[str, Any]], ops: Iterable[Sequence[Any]]) -> None:
+    for scope, op, key, value in ops:
+        target = targets.get(scope)
+        if target is None:
+            continue
+        if op == "set":
+            target[key] = value
+        elif op == "unset":
+            target.pop(key, None)
+        elif op == "clear":
+            target.clear()
+
+
+@dataclass
+class _State:
+    """The variable stores scripts write to; one for the run, or one per parallel iteration."""
+
+    environment: dict[str, Any]
+    globals: dict[str, Any]
+    collection: dict[str, Any]
+    run: dict[str, Any]
+    folders: dict[str, dict[str, Any]]
+
+    def copy(self) -> _State:
+        return _State(
+            dict(self.environment),
+            dict(self.globals),
+            dict(self.collection),
+            dict(self.run),
+            {k: dict(v) for k, v in self.folders.items()},
+        )
+
+    def apply(self, ops: Iterable[Sequence[Any]]) -> None:
+        _apply_ops(
+            {"variables": self.run, "environment": self.environment, "globals": self.globals, "collectionVariables": self.collection},
+            ops,
+        )
+
+
+@dataclass
+class _Iteration:
+    """One iteration in flight: its data row, the state it reads and writes, where its events go."""
+
+    index: int
+    row: dict[str, Any]
+    state: _State
+    emit: Callable[[object], None]
+    ops: list[tuple[str, str, str, Any]] | None = None  # recorded for the merge after a parallel run
+    sent_any: bool = False
 
 
 #: Methods that may be sent twice without changing the outcome (RFC 9110 §9.2.2).

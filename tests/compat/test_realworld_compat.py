@@ -111,20 +111,9 @@ def _matches(want: Any, got: Any) -> bool:
 
 
 _AS_PUBLISHED = [c for c in CASES if REALWORLD.is_dir() and (script_count(c) or uses_dynamic(c))]
-_REQUESTLY_JS = (
-    "Requestly exports carry no script language and rqrun reads them as Python: a JavaScript "
-    "script fails its request (exit 4, 'looks like JavaScript'; tests/e2e/test_scripts.py pins that) "
-    "and a JavaScript pre-request script stops the request from going out. Treating them like "
-    "Postman's declared JavaScript (one warning, request sent) is the lead's call."
-)
-
-
 @pytest.mark.parametrize(
     "case",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=_REQUESTLY_JS)) if not c.is_postman else c
-        for c in _AS_PUBLISHED
-    ],
+    _AS_PUBLISHED,
     ids=lambda c: c.name,
 )
 def test_realworld__as_published_scripts_warn_once_and_requests_still_go_out(
