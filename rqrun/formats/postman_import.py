@@ -71,7 +71,7 @@ def comment_out(source: str) -> str:
         line = _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
         line = line.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates
         body.append(f"# {line}".rstrip() if line.strip() else "#")
-    return SCRIPT_HEADER + "\n".join(body) + "\n"
+    return SCRIPT_HEADER + "".join(f"{line}\n" for line in body)
 
 
 def _only_comments(source: str) -> bool:
