@@ -169,6 +169,8 @@ class Renderer:
         if ex.tests:
             cls = "ko" if failed_tests else "ok"
             meta.append(f'<span class="tc {cls}">{passed}/{len(ex.tests)} tests</span>')
+        if ex.attempts > 1:
+            meta.append(f'<span class="tc">{ex.attempts} attempts</span>')
         if ex.response is not None:
             meta.append(f"<span>{escape(format_duration(ex.response.time_ms))}</span>")
         pill = '<span class="pill failed">FAIL</span>' if failed else '<span class="pill">PASS</span>'
@@ -187,6 +189,8 @@ class Renderer:
             parts.append(self._tests(ex.tests))
         if ex.request is not None:
             parts.append(self._request(ex.request))
+        if ex.attempts > 1:
+            parts.append(f'<p class="note">Sent {ex.attempts} times ({ex.attempts - 1} retried).</p>')
         if ex.response is not None:
             parts.append(self._response(ex.response))
         if ex.console:
