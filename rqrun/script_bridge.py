@@ -39,6 +39,7 @@ def template_to_dict(request: Request) -> dict[str, Any]:
         "queryParams": _pairs(request.query),
         "bodyMode": request.body.mode,
         "body": body,
+        "timeout": request.settings.get("timeout_ms"),
     }
 
 
@@ -77,6 +78,10 @@ def apply_request_dict(request: Request, data: dict[str, Any] | None) -> Request
         changes["url"] = url
     if query_rows is not None:
         changes["query"] = query_rows
+    timeout = data.get("timeout")
+    if timeout != original["timeout"]:
+        valid = isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0
+        changes["settings"] = {**request.settings, "timeout_ms": timeout if valid else None}
     if data.get("method") and data["method"] != request.method:
         changes["method"] = str(data["method"]).upper()
     if data.get("headers") != original["headers"]:

@@ -292,7 +292,7 @@ def _rows(value: Any) -> list[dict[str, Any]]:
 class Request:
     """``rq.request``: url, method, headers, queryParams and body; writable before sending only."""
 
-    __slots__ = ("_id", "_name", "_url", "_method", "_headers", "_params", "_mode", "_body", "_readonly")
+    __slots__ = ("_id", "_name", "_url", "_method", "_headers", "_params", "_mode", "_body", "_readonly", "_timeout")
 
     def __init__(self, data: dict[str, Any], readonly: bool) -> None:
         self._id = str(data.get("id") or "")
@@ -300,6 +300,8 @@ class Request:
         self._url = str(data.get("url") or "")
         self._method = str(data.get("method") or "GET")
         self._readonly = readonly
+        timeout = data.get("timeout")
+        self._timeout = timeout if type(timeout) in (int, float) and timeout > 0 else None
         self._headers = KeyValueList(_rows(data.get("headers")), "rq.request.headers", True, readonly)
         self._params = KeyValueList(_rows(data.get("queryParams")), "rq.request.queryParams", False, readonly)
         mode = data.get("bodyMode") if data.get("bodyMode") in _BODY_MODES else "none"
@@ -345,6 +347,18 @@ class Request:
         self._method = value.upper()
 
     @property
+    def timeout(self) -> Any:
+        """This request's timeout in milliseconds (None: the run's --timeout-request)."""
+        return self._timeout
+
+    @timeout.setter
+    def timeout(self, value: Any) -> None:
+        self._mutable("timeout")
+        if value is not None and (type(value) not in (int, float) or not 0 < value <= 3_600_000):
+            raise ValueError("rq.request.timeout must be milliseconds between 1 and 3600000, or None")
+        self._timeout = value
+
+    @property
     def headers(self) -> KeyValueList:
         return self._headers
 
@@ -387,14 +401,15 @@ class Request:
             "id": self._id, "name": self._name, "url": self._url, "method": self._method,
             "headers": self._headers.all(), "queryParams": self._params.all(),
             "bodyMode": self._mode, "body": body.all() if type(body) is KeyValueList else body,
+            "timeout": self._timeout,
         }
 
     def __repr__(self) -> str:
         return f"<rq.request {self._method} {self._url}>"
 
 
-expose(Request, ["id", "name", "url", "method", "headers", "queryParams", "bodyMode", "body", "toObject"],
-       writable=["url", "method", "body"])
+expose(Request, ["id", "name", "url", "method", "headers", "queryParams", "bodyMode", "body", "timeout", "toObject"],
+       writable=["url", "method", "body", "timeout"])
 
 
 class Response:

@@ -238,3 +238,17 @@ def test_send_request_with_a_form_body_and_query(run_cli, tmp_path, recording_se
     assert form_call.query == [("a", "1"), ("b", "2")]
     assert form_call.form == [("user", "ada")]
     assert recording_server.requests.to("/after")[0].header("X-Code") == "200"
+
+
+def test_request_timeout_set_from_a_script(run_cli, tmp_path, recording_server):
+    recording_server.respond("/slow", delay=1.5)
+    result = run(
+        run_cli, tmp_path,
+        folder("c", "API"),
+        api("r1", "Short", "c", recording_server.url + "/slow", pre="rq.request.timeout = 200"),
+        api("r2", "Default", "c", recording_server.url + "/slow"),
+    )
+    assert result.code == 4, result
+    short, default = result.json["executions"]
+    assert short["error"]["kind"] == "timeout" and "200 ms" in short["error"]["message"]
+    assert default["response"]["code"] == 200
