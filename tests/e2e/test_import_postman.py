@@ -307,3 +307,10 @@ def test_realworld_collections_convert(run_cli: Any, path: Path, tmp_path: Path,
             assert a[:4] == b[:4]
         else:
             assert a == b
+
+
+def test_the_ported_example_passes_against_the_demo_api(run_cli: Any, demo_server: Any) -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "ported-from-postman.json"
+    result = run_cli("run", example, "--env-var", f"baseUrl={demo_server.url}")
+    assert result.code == 0, result
+    assert "14 " in result.stdout and "script error" not in result.output
