@@ -62,12 +62,12 @@ h2 .n{font-size:12px;font-weight:600;background:var(--soft);color:var(--muted);b
 .bar{display:flex;height:6px;border-radius:3px;overflow:hidden;background:var(--soft);margin-top:6px}
 .bar i{display:block}.bar .p{background:var(--pass)}.bar .f{background:var(--fail)}.bar .s{background:var(--skip)}
 .ok{color:var(--pass)}.ko{color:var(--fail)}.sk{color:var(--skip)}
-table.facts{width:100%;border-collapse:collapse;background:var(--card);border:1px solid var(--line);
-border-radius:10px;overflow:hidden;margin-top:12px;font-size:13px}
-.facts th,.facts td{text-align:left;padding:6px 14px;border-bottom:1px solid var(--soft);vertical-align:top}
-.facts th{width:190px;color:var(--muted);font-weight:600}
-.facts td{word-break:break-word}
-.facts tr:last-child th,.facts tr:last-child td{border-bottom:0}
+dl.facts{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:0 24px;margin:12px 0 0;
+background:var(--card);border:1px solid var(--line);border-radius:10px;padding:6px 14px;font-size:13px}
+.facts div{display:flex;gap:12px;padding:5px 0;border-bottom:1px solid var(--soft);min-width:0}
+.facts dt{flex:0 0 110px;color:var(--muted);font-weight:600}
+.facts dd{margin:0;min-width:0;word-break:break-word}
+.facts .wide{grid-column:1/-1}
 ol.failures{list-style:none;margin:0;padding:0;background:var(--card);border:1px solid var(--line);
 border-left:4px solid var(--fail);border-radius:10px;overflow:hidden}
 ol.failures li{padding:8px 14px;border-bottom:1px solid var(--soft)}
@@ -238,7 +238,10 @@ SCRIPT = r"""
     row.scrollIntoView({block: "start"});
   }
 
-  box.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(function () { apply(true); }, 120); });
+  box.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { apply(true); }, 120);
+  });
   failedOnly.addEventListener("change", function () { apply(true); });
   chips.forEach(function (c) {
     c.addEventListener("click", function () {
@@ -257,7 +260,8 @@ SCRIPT = r"""
     if (a) { e.preventDefault(); reveal(a.getAttribute("href").slice(1)); }
   });
   document.addEventListener("keydown", function (e) {
-    if (e.key === "/" && document.activeElement !== box && !e.ctrlKey && !e.metaKey) { e.preventDefault(); box.focus(); }
+    var typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement && document.activeElement.tagName);
+    if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey) { e.preventDefault(); box.focus(); }
   });
   window.addEventListener("hashchange", function () { if (readHash()) { apply(false); } });
 

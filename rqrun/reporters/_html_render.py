@@ -315,10 +315,12 @@ class Renderer:
             f'<i class="f" style="width:{100 * info.tests_failed / total:.2f}%"></i>'
             f'<i class="s" style="width:{100 * info.tests_skipped / total:.2f}%"></i></div>'
         )
+        def count(n: int, word: str, cls: str) -> str:
+            return f'<span class="{cls if n else ""}">{n:,} {word}</span>'
+
         tests_detail = (
-            f'<span class="ok">{info.tests_passed:,} passed</span> &middot; '
-            f'<span class="ko">{info.tests_failed:,} failed</span> &middot; '
-            f'<span class="sk">{info.tests_skipped:,} skipped</span>{bar}'
+            f'{count(info.tests_passed, "passed", "ok")} &middot; {count(info.tests_failed, "failed", "ko")}'
+            f' &middot; {count(info.tests_skipped, "skipped", "sk")}{bar}'
         )
         iterations = f"{info.iterations_completed:,} of {info.iterations:,} completed"
         cards = [
@@ -337,19 +339,23 @@ class Renderer:
         return f'<section id="summary" class="cards">{"".join(cards)}</section>\n'
 
     def _facts(self, info: PageInfo) -> str:
+        times = f"avg {format_duration(info.response_avg_ms)}, max {format_duration(info.response_max_ms)}"
         rows = [
-            ("Collection", info.title),
             ("Source", info.source),
             ("Started", info.started_at or "not started"),
             ("Finished", info.finished_at if info.complete else f"{info.finished_at} (did not finish)"),
-            ("Response time", f"avg {format_duration(info.response_avg_ms)}, max {format_duration(info.response_max_ms)}"),
+            ("Response time", times),
             ("Aborted", info.aborted or "no"),
             ("rqrun", info.version),
         ]
         if info.error:
             rows.append(("Error", info.error))
-        body = "".join(f"<tr><th>{escape(k)}</th><td>{self.text(v)}</td></tr>" for k, v in rows)
-        return f'<table class="facts" id="facts">{body}</table>\n'
+        body = "".join(
+            f'<div class="{"wide" if k in ("Source", "Error") else "fact"}"><dt>{escape(k)}</dt>'
+            f"<dd>{self.text(v)}</dd></div>"
+            for k, v in rows
+        )
+        return f'<dl class="facts" id="facts">{body}</dl>\n'
 
     def _failures(self, info: PageInfo) -> str:
         if not info.failures_total:
@@ -360,9 +366,10 @@ class Renderer:
             if len(message) > MAX_LISTED_MESSAGE:
                 message = message[:MAX_LISTED_MESSAGE] + "…"
             msg = f'<span class="msg">{escape(message)}</span>' if message else ""
+            name = f" &mdash; {self.text(f.name)}" if f.name and f.name != f.kind else ""
             items.append(
                 f'<li><span class="kind">{self.text(f.kind)}</span><a class="where" href="#ex-{f.index}">'
-                f"{self.text(f.label)}</a> &mdash; {self.text(f.name)}{msg}</li>"
+                f"{self.text(f.label)}</a>{name}{msg}</li>"
             )
         more = info.failures_total - len(info.failures)
         extra = (
