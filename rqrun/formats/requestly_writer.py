@@ -112,6 +112,10 @@ class _Writer:
                              "extension, which rqrun runs and Requestly ignores")
             return _auth("OAUTH2", {k: v if isinstance(v, str) else json.dumps(v) for k, v in p.items()})
         name = p.get("name", auth.type) if auth.type == "unsupported" else auth.type
+        if auth.type == "unsupported" and name.isupper():
+            # It came from a Requestly file: keep its name, so the app that wrote it still can.
+            self.lose(where, f"auth {name!r}: rqrun cannot send it; kept as written")
+            return {"currentAuthType": name, "authConfigStore": {}}
         self.lose(where, f"auth {name!r}: Requestly has no such auth type; written as no auth, "
                          "so requests that inherit it are sent without credentials")
         return {"currentAuthType": "NO_AUTH", "authConfigStore": {}}

@@ -92,7 +92,7 @@ def test_requestly__auth_types(collection: Collection) -> None:
     assert reports.auth.type == "basic"
     assert reports.auth.params == {"username": "{{user}}", "password": "{{vault:report-pass}}"}
     assert requests["Feedback form"].auth.type == "unsupported"
-    assert requests["Feedback form"].auth.params == {"name": "OAUTH2"}
+    assert requests["Feedback form"].auth.params == {"name": "AWS_SIGNATURE"}
     assert _folder(collection, "Admin").auth.type == "inherit"
 
 
@@ -236,3 +236,25 @@ def test_requestly__collection_level_scripts(tmp_path: Path) -> None:
     assert c.scripts.pre_request and c.scripts.pre_request.source == "a = 1"
     assert isinstance(folder, Folder) and folder.scripts.post_response
     assert folder.scripts.post_response.location == "F post-response"
+
+
+def test_requestly__rqrun_auth_extensions(tmp_path) -> None:
+    """DIGEST_AUTH and OAUTH2 are rqrun's extensions to the Requestly format."""
+    import json
+
+    from rqrun.formats import load_collection
+
+    def record(rid, auth):
+        return {"id": rid, "name": rid, "type": "api", "collectionId": "c",
+                "data": {"request": {"url": "http://h", "method": "GET"}, "auth": auth}}
+
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps({"schema_version": "1.0.0", "records": [
+        {"id": "c", "name": "C", "type": "collection", "collectionId": "", "data": {}},
+        record("d", {"currentAuthType": "DIGEST_AUTH", "authConfigStore": {"DIGEST_AUTH": {"username": "u", "password": "p"}}}),
+        record("o", {"currentAuthType": "OAUTH2", "authConfigStore": {"OAUTH2": {"grant_type": "client_credentials", "accessTokenUrl": "http://t", "clientId": "id"}}}),
+    ]}))
+    requests = {r.name: r for r in load_collection(path).items}
+    assert (requests["d"].auth.type, requests["d"].auth.params) == ("digest", {"username": "u", "password": "p"})
+    assert requests["o"].auth.type == "oauth2"
+    assert requests["o"].auth.params == {"grant_type": "client_credentials", "accessTokenUrl": "http://t", "clientId": "id"}
