@@ -88,6 +88,7 @@ def test_report_has_every_field_of_the_spec(harness: Harness, make_ctx: Any, tmp
         "console": [],
         "error": None,
         "warnings": [],
+        "attempts": 1,
     }
     assert [t["status"] for t in second["tests"]] == ["failed", "skipped"]
     assert second["tests"][0]["error"] == "expected 401 to equal 200"
