@@ -29,7 +29,7 @@ import argparse
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 from rqrun.demo.app import (
     DEFAULT_PASSWORD,
@@ -50,6 +50,7 @@ from rqrun.demo.app import (
 
 __all__ = [
     "DemoServer",
+    "LoopbackServer",
     "DemoApp",
     "DemoRequest",
     "DemoResponse",
@@ -120,58 +121,43 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
 
 
-class DemoServer:
-    """The demo API on 127.0.0.1 in a daemon thread; a context manager.
+class LoopbackServer:
+    """A threaded HTTP server on 127.0.0.1 in a daemon thread: start, stop, a context manager.
 
-    ``port=0`` (the default) picks a free port; ``url`` tells which.
+    Subclasses say which handler serves requests (:meth:`handler`); ``port=0`` picks a free
+    port and ``url`` tells which. The demo API and the tests' recording server share this.
     """
 
-    def __init__(
-        self,
-        port: int = 0,
-        *,
-        username: str = DEFAULT_USERNAME,
-        password: str = DEFAULT_PASSWORD,
-        signing_key: str = DEFAULT_SIGNING_KEY,
-        token_ttl: int = TOKEN_TTL_SECONDS,
-    ) -> None:
-        self.app = DemoApp(username=username, password=password, signing_key=signing_key, token_ttl=token_ttl)
+    thread_name = "rqrun-loopback"
+
+    def __init__(self, port: int = 0) -> None:
         self._port = port
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
-    @property
-    def username(self) -> str:
-        return self.app.username
-
-    @property
-    def password(self) -> str:
-        return self.app.password
-
-    @property
-    def signing_key(self) -> str:
-        return self.app.signing_key
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        """The request handler class for this server."""
+        raise TypeError(f"{type(self).__name__} must say which handler serves its requests")
 
     @property
     def port(self) -> int:
         if self._httpd is None:
-            raise RuntimeError("the demo server is not running")
+            raise RuntimeError(f"{type(self).__name__} is not running")
         return int(self._httpd.server_address[1])
 
     @property
     def url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
-    def start(self) -> DemoServer:
+    def start(self) -> Self:
         """Bind and serve in a daemon thread; returns self once it accepts connections."""
         if self._httpd is not None:
             return self
-        handler = type("DemoHandler", (_Handler,), {"app": self.app})
-        httpd = ThreadingHTTPServer((HOST, self._port), handler)
+        httpd = ThreadingHTTPServer((HOST, self._port), self.handler())
         httpd.daemon_threads = True
         self._httpd = httpd
         self._thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="rqrun-demo", daemon=True
+            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name=self.thread_name, daemon=True
         )
         self._thread.start()
         return self
@@ -187,11 +173,47 @@ class DemoServer:
             self._thread.join(timeout=5)
             self._thread = None
 
-    def __enter__(self) -> DemoServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class DemoServer(LoopbackServer):
+    """The demo API on 127.0.0.1 in a daemon thread; a context manager.
+
+    ``port=0`` (the default) picks a free port; ``url`` tells which.
+    """
+
+    def __init__(
+        self,
+        port: int = 0,
+        *,
+        username: str = DEFAULT_USERNAME,
+        password: str = DEFAULT_PASSWORD,
+        signing_key: str = DEFAULT_SIGNING_KEY,
+        token_ttl: int = TOKEN_TTL_SECONDS,
+    ) -> None:
+        super().__init__(port)
+        self.app = DemoApp(username=username, password=password, signing_key=signing_key, token_ttl=token_ttl)
+
+    @property
+    def username(self) -> str:
+        return self.app.username
+
+    @property
+    def password(self) -> str:
+        return self.app.password
+
+    @property
+    def signing_key(self) -> str:
+        return self.app.signing_key
+
+    thread_name = "rqrun-demo"
+
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        return type("DemoHandler", (_Handler,), {"app": self.app})
 
 
 def main(argv: list[str] | None = None) -> int:

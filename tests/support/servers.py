@@ -20,16 +20,15 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Callable, Iterator, Mapping, Sequence, Union
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from rqrun.demo.server import parse_multipart
+from rqrun.demo.server import LoopbackServer, parse_multipart
 
 __all__ = ["RecordingServer", "RecordedRequest", "Part", "Reply", "RequestLog"]
 
 HeadersIn = Union[Mapping[str, str], Sequence[tuple[str, str]], None]
-_HOST = "127.0.0.1"
 
 
 @dataclass(frozen=True)
@@ -209,16 +208,20 @@ class RequestLog:
 Handler = Callable[[RecordedRequest], Reply]
 
 
-class RecordingServer:
+class RecordingServer(LoopbackServer):
     """Records every request and answers as scripted; a context manager (see the module doc)."""
 
+    thread_name = "recording-server"
+
     def __init__(self) -> None:
+        super().__init__()
         self.requests = RequestLog()
         self._lock = threading.Lock()
         self._rules: dict[str, list[Reply | Handler]] = {}
         self._counts: dict[str, int] = {}
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        return type("RecordingHandler", (_Handler,), {"owner": self})
 
     # -- scripting -------------------------------------------------------------------------
 
@@ -322,46 +325,6 @@ class RecordingServer:
             return Reply(200, [("Content-Type", "application/json")], body)
         return Reply()
 
-    # -- lifecycle -------------------------------------------------------------------------
-
-    @property
-    def port(self) -> int:
-        if self._httpd is None:
-            raise RuntimeError("the recording server is not running")
-        return int(self._httpd.server_address[1])
-
-    @property
-    def url(self) -> str:
-        return f"http://{_HOST}:{self.port}"
-
-    def start(self) -> RecordingServer:
-        if self._httpd is not None:
-            return self
-        handler = type("RecordingHandler", (_Handler,), {"owner": self})
-        httpd = ThreadingHTTPServer((_HOST, 0), handler)
-        httpd.daemon_threads = True
-        self._httpd = httpd
-        self._thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="recording-server", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        httpd, self._httpd = self._httpd, None
-        if httpd is None:
-            return
-        httpd.shutdown()
-        httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> RecordingServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def _record(method: str, raw_path: str, headers: list[tuple[str, str]], body: bytes, version: str) -> RecordedRequest:
