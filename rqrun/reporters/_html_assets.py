@@ -92,7 +92,7 @@ border-radius:999px;padding:3px 11px;cursor:pointer}
 .chip[aria-pressed=true]{background:var(--info-bg);border-color:var(--info);color:var(--info)}
 .tool{border-radius:6px}
 .shown{color:var(--muted);font-size:12.5px;margin-left:auto}
-details.ex{background:var(--card);border:1px solid var(--line);border-left:4px solid var(--pass);
+details.ex{background:var(--card);border:1px solid var(--line);border-left:4px solid var(--pass);scroll-margin-top:72px;
 border-radius:8px;margin:0 0 6px}
 details.ex.failed{border-left-color:var(--fail)}
 details.ex[hidden]{display:none}
@@ -263,7 +263,9 @@ SCRIPT = r"""
     var typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement && document.activeElement.tagName);
     if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey) { e.preventDefault(); box.focus(); }
   });
-  window.addEventListener("hashchange", function () { if (readHash()) { apply(false); } });
+  window.addEventListener("hashchange", function () {
+    if (readHash()) { apply(false); } else if (location.hash.indexOf("#ex-") === 0) { reveal(location.hash.slice(1)); }
+  });
 
   var fromHash = readHash();
   apply(false);
