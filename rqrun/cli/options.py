@@ -103,7 +103,7 @@ def reporter_options() -> Callable[[F], F]:
     """Reporters: what is written, and where."""
     return _apply(
         [
-            click.option("-r", "--reporters", default="cli", show_default=True, metavar="LIST", help="Comma list of cli,json,junit."),
+            click.option("-r", "--reporters", default="cli", show_default=True, metavar="LIST", help="Comma list of cli,json,junit,html."),
             click.option("--reporter-json-export", type=_FILE, metavar="PATH", help="Where the JSON report goes (default rqrun-report.json)."),
             click.option("--reporter-junit-export", type=_FILE, metavar="PATH", help="Where the JUnit report goes (default rqrun-report.xml)."),
             click.option("--reporter-html-export", type=_FILE, metavar="PATH", help="Where the HTML report goes."),

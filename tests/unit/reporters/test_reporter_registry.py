@@ -31,9 +31,11 @@ def test_unknown_name_fails_before_any_reporter_is_built(make_ctx: Any, tmp_path
     assert list(tmp_path.iterdir()) == []
 
 
-def test_html_is_reserved_and_says_not_available_yet(make_ctx: Any) -> None:
-    with pytest.raises(UsageError, match="not available yet"):
-        create_reporters(["html"], EventBus(), lambda name: make_ctx())
+def test_html_is_built_in(make_ctx: Any, tmp_path: Any) -> None:
+    (reporter,) = create_reporters(["html"], EventBus(), lambda name: make_ctx(options={"export": str(tmp_path / "r.html")}))
+    assert reporter.name == "html"
+    reporter.close()
+    assert (tmp_path / "r.html").read_text().startswith("<!DOCTYPE html>")
 
 
 def test_builtins_are_built_in_order_deduplicated_and_case_insensitive(make_ctx: Any, tmp_path: Any) -> None:
