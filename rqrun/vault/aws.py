@@ -20,14 +20,24 @@ and a result is dropped if its mapping was changed or removed in the meantime.
 
 from __future__ import annotations
 
-import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from rqrun.errors import ProviderError, SecretNotFound, UsageError, VaultError
-from rqrun.vault.aws_client import KINDS, AwsConfig, ConnectionReport, Credentials, FetchedValue
+from rqrun.vault.aws_client import AwsConfig, Credentials, FetchedValue
+from rqrun.vault.aws_configs import (
+    ConfigInfo,
+    add_config,
+    config_name,
+    configs_of,
+    credentials_of,
+    list_configs,
+    remove_config,
+    test_config,
+    use_config,
+)
 from rqrun.vault.aws_errors import CATEGORY_HINTS, AwsFailure
 from rqrun.vault.schema import LOCAL, normalize_hosts, utc_now, validate_key
 from rqrun.vault.store import Sealer, Vault
@@ -52,8 +62,6 @@ __all__ = [
 MODES = ("plaintext", "json")
 #: A few concurrent GetSecretValue calls: enough to hide latency, far below any quota.
 WORKERS = 4
-_CONFIG_RE = re.compile(r"[A-Za-z0-9_\-]{1,64}")
-_REGION_RE = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}|[a-z0-9\-]{2,32}")
 #: Categories that say something about the configuration as a whole (shown on list-configs).
 _CONFIG_LEVEL = {"auth", "auth-expired", "config", "network"}
 
@@ -94,240 +102,8 @@ class FetchOutcome:
         return f"FAIL  {self.alias}: {self.failure.one_line()} [{kept}]"
 
 
-@dataclass(frozen=True)
-class ConfigInfo:
-    """What ``list-configs`` shows about one configuration (the key id at most as ``…ABCD``)."""
-
-    name: str
-    display_name: str
-    region: str
-    kind: str
-    credentials: str
-    endpoint_url: str | None
-    active: bool
-    secrets: int
-    last_test: dict[str, Any] | None
-    error: dict[str, Any] | None
-
-
-# ---- helpers ---------------------------------------------------------------------------------
-
-
-def _configs(doc: dict[str, Any]) -> dict[str, Any]:
-    aws = doc.setdefault("aws", {"active": None, "configs": {}})
-    configs: dict[str, Any] = aws.setdefault("configs", {})
-    return configs
-
-
-def _no_config(vault: Vault, name: str | None) -> VaultError:
-    if name is None:
-        return VaultError(
-            "no AWS configuration is active", where=str(vault.path), hint="rqrun vault aws add-config NAME --region R"
-        )
-    return VaultError(
-        f"there is no AWS configuration named {name!r}",
-        where=str(vault.path),
-        hint="rqrun vault aws list-configs shows the configurations",
-    )
-
-
-def _config_name(vault: Vault, doc: dict[str, Any], name: str | None) -> str:
-    """The configuration an operation applies to: ``name``, else the active one; it must exist."""
-    chosen = name if name is not None else vault.active_aws_config
-    if chosen is None or chosen not in _configs(doc):
-        raise _no_config(vault, chosen)
-    return chosen
-
-
 def _mapping(doc: dict[str, Any], config: str, alias: str) -> dict[str, Any] | None:
     return next((e for e in doc["secrets"] if e["source"] == f"aws:{config}" and e["name"] == alias), None)
-
-
-def _credentials(sealer: Sealer, name: str, record: dict[str, Any]) -> Credentials | None:
-    blob = record.get("credentials")
-    if record.get("kind") != "static" or blob is None:
-        return None
-    from rqrun.vault.crypto import AuthenticationFailed
-
-    try:
-        plain = sealer.open("aws-config", name, {"kind": "static"}, blob)
-    except AuthenticationFailed:
-        raise VaultError(
-            f"the credentials of AWS configuration {name!r} do not authenticate (edited outside rqrun?)",
-            hint=f"store them again: rqrun vault aws add-config {name} --replace ...",
-        ) from None
-    return Credentials.from_record(json.loads(plain.decode("utf-8")))
-
-
-# ---- configurations --------------------------------------------------------------------------
-
-
-def add_config(
-    vault: Vault,
-    name: str,
-    *,
-    region: str,
-    kind: str,
-    display_name: str | None = None,
-    profile: str | None = None,
-    endpoint_url: str | None = None,
-    credentials: Credentials | None = None,
-    replace: bool = False,
-) -> bool:
-    """Store a configuration (never tested here); returns whether it is now the active one.
-
-    The first configuration becomes active. ``replace`` overwrites one of the same name,
-    keeping its mappings, caches and active state (how a new session token is pasted).
-    """
-    if not _CONFIG_RE.fullmatch(name):
-        raise UsageError(f"invalid configuration name {name[:40]!r}", hint="use letters, digits, '_' and '-'")
-    if not _REGION_RE.fullmatch(region):
-        raise UsageError(f"invalid region {region[:40]!r}", hint="for example us-east-1 or eu-west-3")
-    if kind not in KINDS:
-        raise UsageError(f"unknown credential kind {kind!r}")
-    if (kind == "static") != (credentials is not None) or (kind == "profile") != bool(profile):
-        raise UsageError("static keys need credentials, a profile configuration needs a profile name")
-    if endpoint_url is not None and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", endpoint_url):
-        raise UsageError(f"invalid endpoint URL {endpoint_url[:60]!r}", hint="for example http://127.0.0.1:4566")
-    became_active = False
-
-    def change(doc: dict[str, Any], sealer: Sealer) -> bool:
-        nonlocal became_active
-        configs = _configs(doc)
-        old = configs.get(name)
-        if old is not None and not replace:
-            raise UsageError(
-                f"an AWS configuration named {name!r} already exists",
-                hint="pass --replace to overwrite it (its secrets and caches are kept)",
-            )
-        now = utc_now()
-        configs[name] = {
-            "display_name": display_name or name,
-            "region": region,
-            "kind": kind,
-            "profile": profile,
-            "endpoint_url": endpoint_url,
-            "credentials": (
-                sealer.seal("aws-config", name, {"kind": "static"}, json.dumps(credentials.to_record()).encode("utf-8"))
-                if credentials is not None
-                else None
-            ),
-            "created_at": old.get("created_at", now) if old else now,
-            "updated_at": now,
-            "last_test": None,
-            "error": None,
-        }
-        if doc["aws"].get("active") not in configs:
-            doc["aws"]["active"] = name
-        became_active = doc["aws"]["active"] == name
-        return True
-
-    vault.modify(change)
-    return became_active
-
-
-def remove_config(vault: Vault, name: str, *, force: bool = False) -> int:
-    """Delete a configuration; with ``force`` its mappings (and caches) too. Returns how many went."""
-    removed = 0
-
-    def change(doc: dict[str, Any], sealer: Sealer) -> bool:
-        nonlocal removed
-        configs = _configs(doc)
-        if name not in configs:
-            raise _no_config(vault, name)
-        linked = [e for e in doc["secrets"] if e["source"] == f"aws:{name}"]
-        if linked and not force:
-            raise UsageError(
-                f"the AWS configuration {name!r} still has {len(linked)} secret mapping(s): "
-                + ", ".join(sorted(e["name"] for e in linked)[:10]),
-                hint="remove them with remove-secret, move them with move-to-local, or pass --force",
-            )
-        del configs[name]
-        doc["secrets"] = [e for e in doc["secrets"] if e["source"] != f"aws:{name}"]
-        removed = len(linked)
-        if doc["aws"].get("active") == name:
-            doc["aws"]["active"] = next(iter(sorted(configs)), None)
-        return True
-
-    vault.modify(change)
-    return removed
-
-
-def use_config(vault: Vault, name: str) -> None:
-    """Make ``name`` the active configuration for good (every cache is kept)."""
-
-    def change(doc: dict[str, Any], sealer: Sealer) -> bool:
-        if name not in _configs(doc):
-            raise _no_config(vault, name)
-        changed = doc["aws"].get("active") != name
-        doc["aws"]["active"] = name
-        return changed
-
-    vault.modify(change)
-
-
-def list_configs(vault: Vault) -> list[ConfigInfo]:
-    """Every configuration; static keys are unsealed only to show their last 4 characters."""
-    doc = vault.document()
-    configs = _configs(doc)
-    sealer = vault.sealer() if any(c.get("kind") == "static" for c in configs.values()) else None
-    out = []
-    for name, record in sorted(configs.items()):
-        kind = record.get("kind", "default-chain")
-        if kind == "static" and sealer is not None:
-            creds = _credentials(sealer, name, record)
-            shown = f"access key …{creds.access_key_id[-4:]}" if creds else "no keys"
-            if creds is not None and creds.session_token:
-                shown += " + session token"
-        elif kind == "profile":
-            shown = f"profile {record.get('profile')}"
-        else:
-            shown = "default credential chain"
-        out.append(
-            ConfigInfo(
-                name=name,
-                display_name=record.get("display_name") or name,
-                region=record.get("region", ""),
-                kind=kind,
-                credentials=shown,
-                endpoint_url=record.get("endpoint_url"),
-                active=doc["aws"].get("active") == name,
-                secrets=sum(1 for e in doc["secrets"] if e["source"] == f"aws:{name}"),
-                last_test=record.get("last_test"),
-                error=record.get("error"),
-            )
-        )
-    return out
-
-
-def test_config(vault: Vault, name: str | None = None) -> tuple[str, ConnectionReport]:
-    """Test a configuration (default: the active one) and record the outcome on it."""
-    from rqrun.vault.aws_client import test_connection
-
-    doc = vault.document()
-    chosen = _config_name(vault, doc, name)
-    record = _configs(doc)[chosen]
-    creds = _credentials(vault.sealer(), chosen, record) if record.get("kind") == "static" else None
-    report = test_connection(AwsConfig.from_record(chosen, record), creds)
-    now = utc_now()
-
-    def change(doc: dict[str, Any], sealer: Sealer) -> bool:
-        current = _configs(doc).get(chosen)
-        if current is None:
-            return False
-        current["last_test"] = {
-            "ok": report.ok,
-            "at": now,
-            "account": report.account,
-            "arn": report.arn,
-            "warnings": list(report.warnings),
-            "error": report.failure.as_record(now) if report.failure else None,
-        }
-        current["error"] = report.failure.as_record(now) if report.failure else None
-        return True
-
-    vault.modify(change)
-    return chosen, report
 
 
 # ---- mappings --------------------------------------------------------------------------------
@@ -363,7 +139,7 @@ def add_secret(
 
     def change(doc: dict[str, Any], sealer: Sealer) -> bool:
         nonlocal chosen, shadows
-        chosen = _config_name(vault, doc, config)
+        chosen = config_name(vault, doc, config)
         old = _mapping(doc, chosen, alias)
         if old is not None and not replace:
             raise UsageError(
@@ -399,7 +175,7 @@ def remove_secret(vault: Vault, alias: str, *, config: str | None = None) -> str
 
     def change(doc: dict[str, Any], sealer: Sealer) -> bool:
         nonlocal chosen
-        chosen = _config_name(vault, doc, config)
+        chosen = config_name(vault, doc, config)
         entry = _mapping(doc, chosen, alias)
         if entry is None:
             raise SecretNotFound(f"{alias!r} is not mapped in AWS configuration {chosen!r}", where=str(vault.path))
@@ -439,12 +215,13 @@ def refresh(
     Calls run a few at a time in a small thread pool (clients are thread-safe and made up
     front; sessions are not). Returns the configuration and one outcome per alias, in order.
     """
+    from rqrun.vault.aws_client import region_of
     from rqrun.vault.aws_errors import classify
 
     make = factory or client_factory
     doc = vault.document()
-    chosen = _config_name(vault, doc, config)
-    record = _configs(doc)[chosen]
+    chosen = config_name(vault, doc, config)
+    record = configs_of(doc)[chosen]
     entries = [e for e in doc["secrets"] if e["source"] == f"aws:{chosen}"]
     if aliases is not None:
         by_name = {e["name"]: e for e in entries}
@@ -459,14 +236,12 @@ def refresh(
     if not entries:
         return chosen, []
     cfg = AwsConfig.from_record(chosen, record)
-    creds = _credentials(vault.sealer(), chosen, record)
+    creds = credentials_of(vault.sealer(), chosen, record)
     secrets = creds.secrets() if creds else ()
     results: dict[str, FetchedValue | AwsFailure] = {}
     clients: dict[str | None, Any] = {}
     jobs = []
     for entry in entries:
-        from rqrun.vault.aws_client import region_of
-
         region = region_of(entry["secret_id"]) or cfg.region
         try:
             if region not in clients:
@@ -558,7 +333,7 @@ def _merge(
                 fetched_at=now,
                 warnings=warnings,
             )
-        record = _configs(doc).get(config)
+        record = configs_of(doc).get(config)
         if record is not None:
             if config_error is not None:
                 record["error"] = config_error
@@ -593,7 +368,7 @@ def move_to_local(vault: Vault, alias: str, *, config: str | None = None, replac
 
     def change(doc: dict[str, Any], sealer: Sealer) -> bool:
         nonlocal chosen
-        chosen = _config_name(vault, doc, config)
+        chosen = config_name(vault, doc, config)
         entry = _mapping(doc, chosen, alias)
         if entry is None:
             raise SecretNotFound(f"{alias!r} is not mapped in AWS configuration {chosen!r}", where=str(vault.path))
