@@ -1,15 +1,13 @@
 """The run loop: iterations × requests, scripts around each request, events out.
 
 The runner knows nothing about output. It loads nothing itself either: :func:`run` loads the
-inputs, builds the listeners the options ask for, and hands a :class:`Run` to the loop.
+inputs, builds the listeners the options ask for, and hands a :class:`Runner` the loop.
 Everything an event carries has been through the redactor.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
-import os
 import sys
 import threading
 import time
@@ -24,14 +22,21 @@ from rqrun.errors import (
     RqrunError,
     RunError,
     SecretNotAllowed,
-    UsageError,
     VaultError,
 )
-from rqrun.model import Auth, Collection, Environment, Folder, Request, Script
+from rqrun.model import Auth, Folder, Request, Script
 from rqrun.options import RunOptions
-from rqrun.redact import Redactor, mask_header
+from rqrun.record import (
+    ExecutionRecord,
+    export_variables,
+    received_response,
+    sent_request,
+)
+from rqrun.redact import Redactor
+from rqrun.run_vault import RunVault
+from rqrun.state import IterationContext, VariableState, apply_scope_ops
 from rqrun.summary import RunSummary
-from rqrun.variables import Renderer, Scopes, missing_secret
+from rqrun.variables import Renderer, Scopes
 
 __all__ = ["RunInputs", "RunResult", "Runner", "run", "load_inputs", "select_requests"]
 
@@ -67,38 +72,6 @@ def _variables(variables: Iterable[Any], redactor: Redactor) -> dict[str, Any]:
     return values
 
 
-class _Vault:
-    """Opens the vault on first use, so runs that use no secret never touch it."""
-
-    def __init__(self, options: RunOptions, redactor: Redactor) -> None:
-        self.options = options
-        self.redactor = redactor
-        self._vault: Any = None
-
-    def open(self) -> Any:
-        if self._vault is None:
-            from rqrun.vault import open_vault
-
-            vault = open_vault(self.options.vault_path)
-            if self.options.aws_config:
-                vault.use_aws_config(self.options.aws_config)
-            self._vault = vault
-        return self._vault
-
-    def lookup(self, key: str) -> str:
-        value = self.open().get(key)
-        if value is None:
-            raise missing_secret(key)
-        self.redactor.add(value)
-        return str(value)
-
-    def host_allowed(self, key: str, host: str, port: int | None) -> tuple[bool, list[str]]:
-        from rqrun.vault import host_allowed
-
-        allowed = self.open().allowed_hosts(key)
-        return host_allowed(allowed, host, port), list(allowed or [])
-
-
 class Runner:
     """Runs loaded inputs and tells ``bus`` what happens."""
 
@@ -114,8 +87,8 @@ class Runner:
         globals_ = _variables(inputs.globals.variables if inputs.globals else [], redactor)
         environment.update(options.env_vars)
         globals_.update(options.global_vars)
-        self.state = _State(environment, globals_, _variables(collection.variables, redactor), {}, {})
-        self.vault = _Vault(options, redactor)
+        self.state = VariableState(environment, globals_, _variables(collection.variables, redactor), {}, {})
+        self.vault = RunVault(options, redactor)
         self.requests = select_requests(collection, options.folders)
         self.data = inputs.data
         self.iterations = options.iteration_count or len(self.data) or 1
@@ -167,13 +140,13 @@ class Runner:
                 self._engines.append(engine)
         return engine
 
-    def _folder_scope(self, state: _State, folder: Folder) -> dict[str, Any]:
+    def _folder_scope(self, state: VariableState, folder: Folder) -> dict[str, Any]:
         scope = state.folders.get(folder.id)
         if scope is None:
             scope = state.folders[folder.id] = _variables(folder.variables, self.redactor)
         return scope
 
-    def scopes_for(self, chain: Sequence[Folder], row: dict[str, Any], state: _State | None = None) -> Scopes:
+    def scopes_for(self, chain: Sequence[Folder], row: dict[str, Any], state: VariableState | None = None) -> Scopes:
         state = state or self.state
         return Scopes(
             data=row,
@@ -258,7 +231,7 @@ class Runner:
         if self.options.parallel > 1 and self.iterations > 1:
             return self._parallel_iterations()
         for index in range(self.iterations):
-            aborted = self._iteration(_Iteration(index, self._row(index), self.state, self.bus.emit))
+            aborted = self._iteration(IterationContext(index, self._row(index), self.state, self.bus.emit))
             if aborted:
                 return aborted
         return None
@@ -267,7 +240,7 @@ class Runner:
         row = self.data[index] if index < len(self.data) else {}
         return {k: v for k, v in row.items() if v is not None}
 
-    def _iteration(self, it: _Iteration) -> str | None:
+    def _iteration(self, it: IterationContext) -> str | None:
         """Run one iteration's requests in order; returns why it stopped early, if it did."""
         it.emit(ev.IterationStarted(it.index, self.redactor.redact_obj(it.row)))
         for index, (chain, request) in enumerate(self.requests):
@@ -305,7 +278,7 @@ class Runner:
 
         def run_one(index: int) -> tuple[list[object], str | None, list[tuple[str, str, str, Any]]]:
             events: list[object] = []
-            it = _Iteration(index, self._row(index), snapshot.copy(), events.append, ops=[])
+            it = IterationContext(index, self._row(index), snapshot.copy(), events.append, ops=[])
             return events, self._iteration(it), it.ops or []
 
         aborted: str | None = None
@@ -331,16 +304,16 @@ class Runner:
                 raise
         return aborted
 
-    def _delay(self, it: _Iteration) -> None:
+    def _delay(self, it: IterationContext) -> None:
         if it.sent_any and self.options.delay_request_ms > 0:
             time.sleep(self.options.delay_request_ms / 1000)
         it.sent_any = True
 
-    def _execute(self, cursor: ev.Cursor, chain: Sequence[Folder], request: Request, it: _Iteration) -> ev.Execution:
+    def _execute(self, cursor: ev.Cursor, chain: Sequence[Folder], request: Request, it: IterationContext) -> ev.Execution:
         self._delay(it)
         it.emit(ev.ItemStarted(cursor, self.redactor.redact(request.name)))
         scopes = self.scopes_for(chain, it.row, it.state)
-        record = _Record()
+        record = ExecutionRecord()
         # 1. pre-request scripts, outermost first; the last one's request changes carry over.
         template = request
         for script in _scripts(chain, request, "pre_request"):
@@ -376,14 +349,14 @@ class Runner:
             record.error = ev.ErrorInfo("validation", "request", str(exc), kind="unresolved-variable")
             return record.finish(cursor, request.name, self.redactor)
         # 3. send.
-        record.request = _sent(prepared, self.redactor)
+        record.request = sent_request(prepared, self.redactor)
         it.emit(ev.RequestSent(cursor, record.request))
         try:
             response = self._send(prepared, template, oauth_params, record)
         except RequestSendError as exc:
             record.error = ev.ErrorInfo("request", "request", exc.one_line(), kind=exc.kind)
             return record.finish(cursor, request.name, self.redactor)
-        record.response = _received(response, self.redactor, self.options.response_body_limit)
+        record.response = received_response(response, self.redactor, self.options.response_body_limit)
         if response.truncated:
             record.warnings.append(f"response body cut at {len(response.body)} of {response.size} bytes")
         it.emit(ev.ResponseReceived(cursor, record.response))
@@ -395,7 +368,7 @@ class Runner:
         return record.finish(cursor, request.name, self.redactor)
 
     def _send(
-        self, prepared: Any, template: Request, oauth_params: dict[str, str] | None, record: _Record
+        self, prepared: Any, template: Request, oauth_params: dict[str, str] | None, record: ExecutionRecord
     ) -> Any:
         """Send, retrying as the options allow; a 401 on a fetched OAuth token fetches a new one once."""
         follow = template.settings.get("follow_redirects")
@@ -434,7 +407,7 @@ class Runner:
         base = self.options.retry_delay_ms / 1000 * (2 ** (attempt - 1))
         time.sleep(min(30.0, random.uniform(base / 2, base * 1.5)))
 
-    def _check_unresolved(self, prepared: Any, record: _Record) -> None:
+    def _check_unresolved(self, prepared: Any, record: ExecutionRecord) -> None:
         names = sorted(n for n in prepared.unresolved if not n.startswith("vault:"))
         if not names:
             return
@@ -461,8 +434,8 @@ class Runner:
         template: Request,
         prepared: Any,
         response: Any,
-        record: _Record,
-        it: _Iteration,
+        record: ExecutionRecord,
+        it: IterationContext,
     ) -> tuple[Request, bool]:
         """Run one script; returns the (possibly changed) request template and whether it failed."""
         source_name = "pre-request" if phase == "prerequest" else "post-response"
@@ -502,7 +475,7 @@ class Runner:
             message = f"{job.location}: javascript script not run (it looks like JavaScript; rqrun runs Python scripts)"
             return template, self._unsupported(script, message, source_name, cursor, record, it)
         record.scripts_run += 1
-        _apply_scope_ops(scopes, result.scope_ops)
+        apply_scope_ops(scopes, result.scope_ops)
         if it.ops is not None:
             it.ops.extend(tuple(op) for op in result.scope_ops)
         record.console.extend(result.console)
@@ -519,7 +492,7 @@ class Runner:
         return template, False
 
     def _unsupported(
-        self, script: Script, message: str, source_name: str, cursor: ev.Cursor, record: _Record, it: _Iteration
+        self, script: Script, message: str, source_name: str, cursor: ev.Cursor, record: ExecutionRecord, it: IterationContext
     ) -> bool:
         """A script rqrun cannot run: one warning per script, or an error with the flag. True: failed."""
         if self.options.fail_on_unsupported_scripts:
@@ -533,69 +506,6 @@ class Runner:
         if first:
             it.emit(ev.RunWarning(message, cursor))
         return False
-
-
-def _apply_scope_ops(scopes: Scopes, ops: Iterable[Sequence[Any]]) -> None:
-    _apply_ops(
-        {
-            "variables": scopes.run,
-            "environment": scopes.environment,
-            "globals": scopes.globals,
-            "collectionVariables": scopes.collection,
-        },
-        ops,
-    )
-
-
-def _apply_ops(targets: dict[str, dict[str, Any]], ops: Iterable[Sequence[Any]]) -> None:
-    for scope, op, key, value in ops:
-        target = targets.get(scope)
-        if target is None:
-            continue
-        if op == "set":
-            target[key] = value
-        elif op == "unset":
-            target.pop(key, None)
-        elif op == "clear":
-            target.clear()
-
-
-@dataclass
-class _State:
-    """The variable stores scripts write to; one for the run, or one per parallel iteration."""
-
-    environment: dict[str, Any]
-    globals: dict[str, Any]
-    collection: dict[str, Any]
-    run: dict[str, Any]
-    folders: dict[str, dict[str, Any]]
-
-    def copy(self) -> _State:
-        return _State(
-            dict(self.environment),
-            dict(self.globals),
-            dict(self.collection),
-            dict(self.run),
-            {k: dict(v) for k, v in self.folders.items()},
-        )
-
-    def apply(self, ops: Iterable[Sequence[Any]]) -> None:
-        _apply_ops(
-            {"variables": self.run, "environment": self.environment, "globals": self.globals, "collectionVariables": self.collection},
-            ops,
-        )
-
-
-@dataclass
-class _Iteration:
-    """One iteration in flight: its data row, the state it reads and writes, where its events go."""
-
-    index: int
-    row: dict[str, Any]
-    state: _State
-    emit: Callable[[object], None]
-    ops: list[tuple[str, str, str, Any]] | None = None  # recorded for the merge after a parallel run
-    sent_any: bool = False
 
 
 #: Methods that may be sent twice without changing the outcome (RFC 9110 §9.2.2).
@@ -661,84 +571,6 @@ def _scripts(chain: Sequence[Folder], request: Request, phase: str) -> list[Scri
     return [s for s in found if s is not None]
 
 
-@dataclass
-class _Record:
-    """What is known about an execution while it happens."""
-
-    request: ev.SentRequest | None = None
-    response: ev.ReceivedResponse | None = None
-    tests: list[ev.TestResult] = field(default_factory=list)
-    console: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    error: ev.ErrorInfo | None = None
-    scripts_run: int = 0
-    scripts_failed: int = 0
-    attempts: int = 0
-
-    def finish(self, cursor: ev.Cursor, name: str, redactor: Redactor) -> ev.Execution:
-        r = redactor.redact
-        error = self.error
-        if error is not None:
-            error = dataclasses.replace(error, message=r(error.message))
-        return ev.Execution(
-            cursor=dataclasses.replace(cursor, path=tuple(r(p) for p in cursor.path)),
-            name=r(name),
-            request=self.request,
-            response=self.response,
-            tests=tuple(dataclasses.replace(t, name=r(t.name), error=r(t.error) if t.error else t.error) for t in self.tests),
-            console=tuple(r(line) for line in self.console),
-            error=error,
-            warnings=tuple(r(w) for w in self.warnings),
-            scripts_run=self.scripts_run,
-            scripts_failed=self.scripts_failed,
-            attempts=max(self.attempts, 1) if self.request is not None else 0,
-        )
-
-
-def _sent(prepared: Any, redactor: Redactor) -> ev.SentRequest:
-    return ev.SentRequest(
-        method=prepared.method,
-        url=redactor.redact(prepared.url),
-        headers=tuple(redactor.redact_headers(prepared.headers)),
-        body=redactor.redact(prepared.body_preview) if prepared.body_preview is not None else None,
-    )
-
-
-def _received(response: Any, redactor: Redactor, limit: int) -> ev.ReceivedResponse:
-    text = response.text()
-    if len(text) > limit:
-        text = text[:limit]
-    return ev.ReceivedResponse(
-        code=response.code,
-        status=response.reason,
-        headers=tuple(redactor.redact_headers(response.headers)),
-        time_ms=round(response.time_ms, 3),
-        size=response.size,
-        body=redactor.redact(text),
-        http_version=response.http_version,
-    )
-
-
-def _export(path: str, name: str, values: dict[str, Any], scope: str, redactor: Redactor) -> str:
-    """Write variables as a Postman-style environment file, every value redacted."""
-    document = {
-        "name": name,
-        "values": [
-            {"key": k, "value": redactor.redact_obj(v), "type": "default", "enabled": True} for k, v in values.items()
-        ],
-        "_postman_variable_scope": scope,
-        "_exported_using": "rqrun",
-    }
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    tmp = f"{path}.partial"
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(document, handle, indent=2, ensure_ascii=False)
-        handle.write("\n")
-    os.replace(tmp, path)
-    return path
-
-
 def run(
     options: RunOptions,
     *,
@@ -790,8 +622,8 @@ def run(
             raise failures[0]
     env_name = inputs.environment.name if inputs.environment else "environment"
     if options.export_environment:
-        paths.append(_export(options.export_environment, env_name, result.environment, "environment", redactor))
+        paths.append(export_variables(options.export_environment, env_name, result.environment, "environment", redactor))
     if options.export_globals:
-        paths.append(_export(options.export_globals, "globals", result.globals, "globals", redactor))
+        paths.append(export_variables(options.export_globals, "globals", result.globals, "globals", redactor))
     result.report_paths = paths + runner.exported
     return result

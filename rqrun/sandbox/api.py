@@ -16,7 +16,14 @@ from rqrun.sandbox.expect import Expectation, RqAssertionError
 from rqrun.sandbox.guards import STATE, LimitExceeded, expose
 from rqrun.sandbox.model import HostCallError
 from rqrun.sandbox.objects import (
-    MAX_VALUE_CHARS, Info, JobRecord, KeyValueList, Request, Response, Scope, VariablesScope, check_key,
+    MAX_VALUE_CHARS,
+    Info,
+    JobRecord,
+    Request,
+    Response,
+    Scope,
+    VariablesScope,
+    check_key,
 )
 
 __all__ = ["build_rq", "Console", "RqAssertionError", "HostCallError", "set_host", "JobRecord", "Rq",

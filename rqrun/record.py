@@ -1,0 +1,96 @@
+"""What a run keeps about one execution while it happens, and how it leaves: redacted.
+
+Everything here turns raw request and response data into the frozen, redacted event values
+the reporters see, or into an exported variables file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from rqrun import events as ev
+from rqrun.redact import Redactor
+
+__all__ = ["ExecutionRecord", "sent_request", "received_response", "export_variables"]
+
+
+@dataclass
+class ExecutionRecord:
+    """What is known about an execution while it happens."""
+
+    request: ev.SentRequest | None = None
+    response: ev.ReceivedResponse | None = None
+    tests: list[ev.TestResult] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: ev.ErrorInfo | None = None
+    scripts_run: int = 0
+    scripts_failed: int = 0
+    attempts: int = 0
+
+    def finish(self, cursor: ev.Cursor, name: str, redactor: Redactor) -> ev.Execution:
+        r = redactor.redact
+        error = self.error
+        if error is not None:
+            error = dataclasses.replace(error, message=r(error.message))
+        return ev.Execution(
+            cursor=dataclasses.replace(cursor, path=tuple(r(p) for p in cursor.path)),
+            name=r(name),
+            request=self.request,
+            response=self.response,
+            tests=tuple(dataclasses.replace(t, name=r(t.name), error=r(t.error) if t.error else t.error) for t in self.tests),
+            console=tuple(r(line) for line in self.console),
+            error=error,
+            warnings=tuple(r(w) for w in self.warnings),
+            scripts_run=self.scripts_run,
+            scripts_failed=self.scripts_failed,
+            attempts=max(self.attempts, 1) if self.request is not None else 0,
+        )
+
+
+def sent_request(prepared: Any, redactor: Redactor) -> ev.SentRequest:
+    return ev.SentRequest(
+        method=prepared.method,
+        url=redactor.redact(prepared.url),
+        headers=tuple(redactor.redact_headers(prepared.headers)),
+        body=redactor.redact(prepared.body_preview) if prepared.body_preview is not None else None,
+    )
+
+
+def received_response(response: Any, redactor: Redactor, limit: int) -> ev.ReceivedResponse:
+    text = response.text()
+    if len(text) > limit:
+        text = text[:limit]
+    return ev.ReceivedResponse(
+        code=response.code,
+        status=response.reason,
+        headers=tuple(redactor.redact_headers(response.headers)),
+        time_ms=round(response.time_ms, 3),
+        size=response.size,
+        body=redactor.redact(text),
+        http_version=response.http_version,
+    )
+
+
+def export_variables(path: str, name: str, values: dict[str, Any], scope: str, redactor: Redactor) -> str:
+    """Write variables as a Postman-style environment file, every value redacted."""
+    document = {
+        "name": name,
+        "values": [
+            {"key": k, "value": redactor.redact_obj(v), "type": "default", "enabled": True} for k, v in values.items()
+        ],
+        "_postman_variable_scope": scope,
+        "_exported_using": "rqrun",
+    }
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    tmp = f"{path}.partial"
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(document, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+    os.replace(tmp, path)
+    return path
