@@ -92,7 +92,9 @@ def scrub(text: str, secrets: Iterable[str] = ()) -> str:
     """One line, no XML, at most 300 characters, with every given secret replaced by ``****``."""
     found = _XML_MESSAGE.search(text)
     if found:
-        text = found.group(1)
+        import html
+
+        text = html.unescape(found.group(1).replace("<![CDATA[", "").replace("]]>", ""))
     text = " ".join(text.split())
     for secret in sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True):
         text = text.replace(secret, "****")
