@@ -26,16 +26,6 @@ DB_USER, DB_PASS = "dbuser-e2e-7f3a9", "pw-e2e-Zx81-first"
 NEW_PASS = "pw-e2e-Qm42-rotated"
 
 
-@pytest.fixture(autouse=True)
-def no_cpu_rlimit() -> None:
-    """Lift a CPU-time soft limit earlier in-process sandbox tests may leave (SIGXCPU kills the worker)."""
-    import resource
-
-    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    if soft != hard:
-        resource.setrlimit(resource.RLIMIT_CPU, (hard, hard))
-
-
 @pytest.fixture(scope="module")
 def moto_url() -> Iterator[str]:
     from moto.server import ThreadedMotoServer

@@ -57,7 +57,11 @@ def make_job(source: str, phase: str = "postresponse", **overrides: Any) -> Scri
 def inline_worker() -> Any:
     from rqrun.sandbox.worker import Worker
 
-    return Worker(-1, -1, {"memory_mb": 256, "recursion_limit": 300})
+    worker = Worker(-1, -1, {"memory_mb": 256, "recursion_limit": 300})
+    # In a real worker each job moves RLIMIT_CPU ahead; here that would arm a CPU limit on the
+    # pytest process itself and kill whatever test runs after the sandbox's (SIGXCPU).
+    worker._arm_cpu_limit = lambda timeout_ms: None
+    return worker
 
 
 @pytest.fixture

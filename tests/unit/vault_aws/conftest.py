@@ -17,21 +17,6 @@ from rqrun.vault import Vault, aws
 from aws_kit import CREDS, REGION, Faults
 
 @pytest.fixture(autouse=True)
-def no_cpu_rlimit() -> None:
-    """Lift a CPU-time soft limit left on this process by earlier tests.
-
-    The sandbox's in-process worker (``tests/unit/sandbox``' ``inline_worker``) arms
-    ``RLIMIT_CPU`` on the pytest process itself; once the process has used that much CPU the
-    kernel sends SIGXCPU and the whole pytest worker dies, in whichever test runs then.
-    """
-    import resource
-
-    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    if soft != hard:
-        resource.setrlimit(resource.RLIMIT_CPU, (hard, hard))
-
-
-@pytest.fixture(autouse=True)
 def aws_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A private RQRUN_HOME with a fixed raw key, fake AWS keys and nothing real to fall back on."""
     import os
