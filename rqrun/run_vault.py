@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rqrun.errors import SecretNotFound
 from rqrun.options import RunOptions
 from rqrun.redact import Redactor
 from rqrun.variables import missing_secret
@@ -33,11 +34,29 @@ class RunVault:
         return self._vault
 
     def lookup(self, key: str) -> str:
-        value = self.open().get(key)
+        vault = self.open()
+        value = vault.get(key)
         if value is None:
+            if vault.is_read_only(key):  # an AWS secret without that field
+                alias = key.split(".", 1)[0]
+                raise SecretNotFound(
+                    f"the AWS secret behind {key!r} has no such value",
+                    hint=f"check the secret in AWS, then: rqrun vault aws refresh {alias}",
+                )
             raise missing_secret(key)
         self.redactor.add(value)
         return str(value)
+
+    def provider_warning(self, key: str) -> str | None:
+        """A line for the report when ``key`` resolved from a cache whose last refresh failed."""
+        error = self.open().provider_error(key)
+        if not error:
+            return None
+        what = " ".join(str(error[k]) for k in ("category", "code") if error.get(k))
+        return (
+            f"vault key {key!r}: the last AWS fetch failed ({what}) at {error.get('at', '?')}: "
+            f"{error.get('message', '')}; the cached value was used"
+        )
 
     def host_allowed(self, key: str, host: str, port: int | None) -> tuple[bool, list[str]]:
         from rqrun.vault import host_allowed

@@ -339,6 +339,10 @@ class Runner:
             record.warnings.extend(prepared.warnings)
             self._check_unresolved(prepared, record)
             self._check_allow_lists(prepared)
+            for key in sorted(prepared.used_secrets):
+                warning = self.vault.provider_warning(key)
+                if warning:
+                    record.warnings.append(warning)
         except VaultError as exc:
             record.error = ev.ErrorInfo("vault", "request", exc.one_line(), kind=exc.reference)
             return record.finish(cursor, request.name, self.redactor)

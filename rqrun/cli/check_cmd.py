@@ -94,11 +94,11 @@ def check(ctx: click.Context, collection: str, **params: Any) -> int:
         echo(f"script {location}: {message}")
         code = max(code, ExitCode.RUN)
     if missing_vault:
-        vault_keys = _vault_keys(options)
+        present = _vault_has(options, list(missing_vault))
         for key, paths in sorted(missing_vault.items()):
-            state = "present" if key in vault_keys else "MISSING"
+            state = "present" if present.get(key) else "MISSING"
             echo(f"vault key {key}: {state} (used by {', '.join(sorted(set(paths)))})")
-            if key not in vault_keys:
+            if not present.get(key):
                 code = max(code, ExitCode.VAULT)
     for name, paths in sorted(unresolved.items()):
         note = " (set by a script)" if name in set_by_scripts else ""
@@ -126,11 +126,13 @@ def _compile_failures(scripts: list[Script]) -> list[tuple[str, str]]:
     return failures
 
 
-def _vault_keys(options: RunOptions) -> set[str]:
+def _vault_has(options: RunOptions, keys: list[str]) -> dict[str, bool]:
+    """Which keys resolve, without unlocking the vault or calling AWS."""
     try:
         from rqrun.vault import open_vault
 
-        return set(open_vault(options.vault_path).keys())
+        vault = open_vault(options.vault_path)
+        return {key: vault.has(key) for key in keys}
     except RqrunError as exc:
         click.echo(f"vault: {exc.one_line()}", err=True)
-        return set()
+        return {}

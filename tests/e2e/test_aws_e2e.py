@@ -155,6 +155,9 @@ def test_configure_fetch_run_rotate_refresh_and_survive_an_outage(
     assert third.code == 0, third
     assert recording_server.requests.last.header("X-Pass") == NEW_PASS  # the cache still resolves
     assert NEW_PASS not in _everything(third, report)
+    # the run report lists the errors of the secrets it used
+    warnings = json.loads(report.read_text())["executions"][0]["warnings"]
+    assert any("vault key 'db.password'" in w and "network" in w and "cached value was used" in w for w in warnings)
 
 
 def _enable_auth(url: str) -> None:

@@ -109,3 +109,19 @@ def test_run_without_vault_placeholders_never_opens_the_vault(run_cli, tmp_path,
     result = run_cli("run", collection, env={"RQRUN_VAULT_KEY": None})
     assert result.code == 0, result
     assert not any(rqrun_home.iterdir())  # no vault, no key file created
+
+
+def test_check_reports_vault_keys_present_and_missing(run_cli, tmp_path, recording_server):
+    assert run_cli("vault", "set", "present-key", SECRET).code == 0
+    collection = write_collection(
+        tmp_path / "c.json",
+        folder("c", "API"),
+        api("r", "Uses both", "c", recording_server.url + "/x",
+            headers=rows(("X-A", "{{vault:present-key}}"), ("X-B", "{{vault:absent-key}}"))),
+    )
+    result = run_cli("check", collection)
+    assert result.code == 5, result
+    assert "vault key present-key: present" in result.stdout
+    assert "vault key absent-key: MISSING" in result.stdout
+    assert SECRET not in result.output
+    assert len(recording_server.requests) == 0
