@@ -23,5 +23,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
+# A million requests in one run (about 20 minutes): RSS must stay flat. Not part of bench.
+soak: $(STAMP)
+	$(BIN)/python bench/bench_longrun.py --iterations 100000
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
