@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -25,12 +24,21 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import RQRUN, NodeServer, load, proc_tree_rss_kb, rqrun_env  # noqa: E402
+from harness import RQRUN, NodeServer, load, proc_tree_rss_kb, read_gnu_time, rqrun_env, with_gnu_time  # noqa: E402
 from workload import REQUESTS, write  # noqa: E402
 
 __all__ = ["long_run", "main"]
 
 INTERVAL = 0.5
+
+
+def _first_child(pid: int) -> int:
+    """The first child of ``pid`` (0 while it has none yet)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0
+    return int(children[0]) if children else 0
 
 
 def _slope(points: list[tuple[float, float]]) -> float:
@@ -55,20 +63,20 @@ def long_run(iterations: int = 10_000, reporter: str = "json") -> dict[str, Any]
                  else ["--reporters", "cli", "--quiet"])
         load_before = load()
         started = time.perf_counter()
-        proc = subprocess.Popen(argv, env=rqrun_env(work / "home"), cwd=work, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        rss_file = work / "peak-rss"
+        proc = subprocess.Popen(with_gnu_time(argv, rss_file), env=rqrun_env(work / "home"), cwd=work,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
         samples: list[tuple[float, float, float]] = []  # (seconds, runner MB, tree MB)
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            own, tree = proc_tree_rss_kb(proc.pid)
+        runner = 0
+        while proc.poll() is None:
+            runner = runner or _first_child(proc.pid)  # GNU time's child is the runner
+            own, tree = proc_tree_rss_kb(runner) if runner else (0, 0)
             if own:
                 samples.append((time.perf_counter() - started, own / 1024, tree / 1024))
             time.sleep(INTERVAL)
         wall = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
         stderr = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+        peak_mb = read_gnu_time(rss_file)
         if proc.returncode != 0:
             raise SystemExit(f"the long run exited {proc.returncode}: {stderr[-2000:]}")
         report_mb = report.stat().st_size / 1e6 if report.exists() else 0.0
@@ -85,7 +93,7 @@ def long_run(iterations: int = 10_000, reporter: str = "json") -> dict[str, Any]
         "reporter": reporter,
         "wall_s": wall,
         "requests_per_s": rate,
-        "peak_rss_mb": usage.ru_maxrss / 1024,
+        "peak_rss_mb": peak_mb,
         "peak_tree_rss_mb": max((tree for _, _, tree in samples), default=0.0),
         "rss_at_10pct_mb": after_warmup[0][1] if after_warmup else 0.0,
         "rss_at_end_mb": samples[-1][1] if samples else 0.0,

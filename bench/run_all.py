@@ -171,8 +171,9 @@ def _render(facts: dict[str, str], load_start: str, load_end: str, elapsed: floa
         f"{h2h['requests']:,d} requests per run (10 requests x {h2h['iterations']} iterations) against `bench/server.js`; "
         "both tools write a JSON report to a file, stdout to /dev/null. Runs alternate Newman, rqrun, "
         f"Newman, rqrun ... ({h2h['pairs']} timed pairs per variant after one untimed run each); every report is "
-        "read back to check that all requests were sent and all tests passed. Peak RSS is `ru_maxrss` of the "
-        "child from `os.wait4` (rqrun's script worker is a separate, smaller process).",
+        "read back to check that all requests were sent and all tests passed. Peak RSS is GNU time's `%M` for "
+        "the tool's main process (rqrun's script worker is a separate process of about 20 MB; see the long run "
+        "for the whole tree).",
         "",
         f"Load average during the pairs: {h2h['load_before']} before, {h2h['load_after']} after.",
         "",
