@@ -280,3 +280,19 @@ def test_secret_written_to_a_file_path_or_the_vault_has_no_side_effect(
     console = result.json["executions"][0]["console"]
     assert console[0] == "********" and console[1].startswith("no file:"), console
     assert result.code == 0, result
+
+
+def test_send_request_cannot_read_local_files(run_cli: RunCli, tmp_path: Path, recording_server: RecordingServer,
+                                             vault_token: str) -> None:
+    """``file://`` (and other non-HTTP schemes) are refused by the parent: nothing is read, the run goes on."""
+    planted = tmp_path / "local-secret.txt"
+    planted.write_text("local-file-canary-7731", encoding="utf-8")
+    pre = (f'r = rq.sendRequest("file://{planted}")\n'
+           'print(r.text())')
+    result = _attack(run_cli, tmp_path, recording_server, pre=pre)
+    planted.unlink()  # _everything reads the files in tmp_path: the canary must not be among them
+    _assert_no_leak(result, tmp_path, recording_server, None)
+    assert "local-file-canary-7731" not in _everything(result, tmp_path)
+    error = result.json["executions"][0]["error"]
+    assert error["type"] == "script" and "file://" in error["message"], error
+    assert result.code == 4, result
