@@ -99,6 +99,7 @@ class Redactor:
         self._pattern: re.Pattern[str] | None = None
         self._dirty = False
         self._subset_cache: dict[frozenset[str], re.Pattern[str]] = {}
+        self._known: set[str] = set()
         for secret in secrets:
             self.add(secret)
 
@@ -110,7 +111,10 @@ class Redactor:
         if secret is None or secret == "":
             return
         text = secret if isinstance(secret, str) else str(secret)
+        if text in self._known:  # the hot path: a vault value looked up again
+            return
         with self._lock:
+            self._known.add(text)
             if len(text) < MIN_INLINE_LENGTH:
                 self._whole.add(text)
                 return

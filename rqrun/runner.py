@@ -338,7 +338,7 @@ class Runner:
             self.redactor.add_header_credentials(prepared.headers)
             record.warnings.extend(prepared.warnings)
             self._check_unresolved(prepared, record)
-            self._check_allow_lists(prepared)
+            self._check_allow_lists(prepared, record.read_secrets)
             for key in sorted(prepared.used_secrets):
                 warning = self.vault.provider_warning(key)
                 if warning:
@@ -420,8 +420,15 @@ class Runner:
             raise _Invalid(f"unresolved variables: {listed} (--strict-variables)")
         record.warnings.append(f"unresolved variables left as written: {listed}")
 
-    def _check_allow_lists(self, prepared: Any) -> None:
-        for key in sorted(prepared.used_secrets):
+    def _check_allow_lists(self, prepared: Any, read_by_scripts: Iterable[str] = ()) -> None:
+        """Refuse a request that carries, or may carry, a secret bound to other hosts.
+
+        Placeholders say which secrets a request carries. A value a script read with
+        ``rq.vault.get`` can travel in any form (encoded, split, hashed), so every secret the
+        request's scripts read counts as carried too: scripts may read an allow-listed secret
+        only for requests that go where it may go.
+        """
+        for key in sorted(set(prepared.used_secrets) | set(read_by_scripts)):
             ok, allowed = self.vault.host_allowed(key, prepared.host, prepared.port)
             if not ok:
                 raise SecretNotAllowed(
@@ -473,7 +480,7 @@ class Runner:
                 "iterationCount": self.iterations,
             },
         )
-        result = self.scripts.run(job, _ScriptHost(self, scopes))
+        result = self.scripts.run(job, _ScriptHost(self, scopes, record))
         if result.error is not None and result.error.kind == "javascript":
             # Requestly exports do not say which language a script is in; most are JavaScript.
             message = f"{job.location}: javascript script not run (it looks like JavaScript; rqrun runs Python scripts)"
@@ -525,9 +532,10 @@ class _Invalid(Exception):
 class _ScriptHost:
     """Answers the calls a script makes to the host: the vault and sendRequest."""
 
-    def __init__(self, runner: Runner, scopes: Scopes) -> None:
+    def __init__(self, runner: Runner, scopes: Scopes, record: ExecutionRecord) -> None:
         self.runner = runner
         self.scopes = scopes
+        self.record = record
 
     def call(self, name: str, args: list[Any]) -> Any:
         from rqrun.sandbox import HostCallError
@@ -543,6 +551,7 @@ class _ScriptHost:
             value = runner.vault.open().get(str(args[0]))
             if value is not None:
                 runner.redactor.add(value)
+                self.record.read_secrets.add(str(args[0]))
             return value
         if name == "vault.has":
             return bool(runner.vault.open().has(str(args[0])))
@@ -566,7 +575,7 @@ class _ScriptHost:
         renderer = Renderer(self.scopes, vault=self.runner.vault.lookup)
         prepared = prepare(request, (), renderer)
         self.runner.redactor.add_header_credentials(prepared.headers)
-        self.runner._check_allow_lists(prepared)
+        self.runner._check_allow_lists(prepared, self.record.read_secrets)
         return bridge.response_to_dict(self.runner.http.send(prepared))
 
 
