@@ -135,10 +135,13 @@ class ScriptEngine:
     """Runs :class:`ScriptJob` s in a sandboxed worker process; cheap to construct, lazy to start."""
 
     def __init__(self, timeout_ms: int = 5000, memory_mb: int = 256, *, output_limit: int = 1 << 20,
-                 recursion_limit: int = 300) -> None:
+                 recursion_limit: int = 300, host_time_ms: int = 30_000) -> None:
         if timeout_ms <= 0 or memory_mb < 64:
             raise ValueError("timeout_ms must be positive and memory_mb at least 64")
         self.timeout_ms = int(timeout_ms)
+        # Host calls (a vault read, a sendRequest) do not eat the script's own time, up to this
+        # much in all: a loop of host calls is a runaway script too.
+        self.host_time_ms = max(0, int(host_time_ms))
         self.memory_mb = int(memory_mb)
         self.output_limit = int(output_limit)
         self.recursion_limit = int(recursion_limit)
@@ -216,6 +219,7 @@ class ScriptEngine:
             return _error_result("killed", f"the sandbox worker could not start: {exc}", started)
         started = time.perf_counter()  # the script's time starts now, not with the worker's start-up
         deadline = time.monotonic() + self.timeout_ms / 1000.0 + _GRACE_S
+        host_allowance = self.host_time_ms / 1000.0
         try:
             write_all(worker.write_fd, frame, deadline)
             while True:
@@ -225,7 +229,10 @@ class ScriptEngine:
                 if message.get("op") == "host":
                     paused = time.monotonic()
                     failure = self._serve_host(worker, message, host)
-                    deadline += time.monotonic() - paused
+                    spent = time.monotonic() - paused
+                    grant = min(spent, max(0.0, host_allowance))
+                    host_allowance -= spent
+                    deadline += grant
                     if failure is not None:
                         answer = worker.reader.read(deadline)
                         result = _build_result(answer, started, self.output_limit)

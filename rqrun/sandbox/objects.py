@@ -180,6 +180,10 @@ def _row_args(where: str, key: Any, value: Any) -> tuple[str, str]:
     return key, value
 
 
+#: Rows one header, query or form list may hold: a script may not grow a request without bound.
+MAX_ROWS = 1_000
+
+
 class KeyValueList:
     """A list of ``{key, value}`` rows: headers (case-insensitive names) or parameters."""
 
@@ -211,9 +215,14 @@ class KeyValueList:
     def has(self, name: Any) -> bool:
         return type(name) is str and any(self._same(row, name) for row in self._rows)
 
+    def _room(self, op: str) -> None:
+        if len(self._rows) >= MAX_ROWS:
+            raise ValueError(f"{self._what}.{op}: at most {MAX_ROWS} entries")
+
     def add(self, key: Any, value: Any = None) -> None:
         self._mutable("add")
         key, value = _row_args(f"{self._what}.add", key, value)
+        self._room("add")
         self._rows.append({"key": key, "value": value})
 
     def upsert(self, key: Any, value: Any = None) -> None:
@@ -223,6 +232,7 @@ class KeyValueList:
             if self._same(row, key):
                 row["value"] = value
                 return
+        self._room("upsert")
         self._rows.append({"key": key, "value": value})
 
     def remove(self, name: Any) -> None:
