@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from rqrun.formats import load_collection
     from rqrun.model import Collection, Environment, Folder, Request
     from rqrun.options import RunOptions
-    from rqrun.runner import RunResult, run
+    from rqrun.api import RunResult, run
 
 __all__ = [
     "__version__",
@@ -59,8 +59,8 @@ __all__ = [
 ]
 
 _LAZY = {
-    "run": ("rqrun.runner", "run"),
-    "RunResult": ("rqrun.runner", "RunResult"),
+    "run": ("rqrun.api", "run"),
+    "RunResult": ("rqrun.api", "RunResult"),
     "RunOptions": ("rqrun.options", "RunOptions"),
     "load_collection": ("rqrun.formats", "load_collection"),
     **{name: ("rqrun.events", name) for name in ("EventBus", "Execution", "ItemFinished", "RunFinished", "RunStarted")},

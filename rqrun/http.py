@@ -8,18 +8,50 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from rqrun.errors import InputError, RequestSendError, UsageError
+from rqrun.errors import InputError, RequestSendError, RqrunError, UsageError
 from rqrun.prepare import PreparedRequest
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["HttpResponse", "HttpClient", "map_httpx_error", "MAX_BODY_BYTES", "load_cookie_jar", "save_cookie_jar"]
+__all__ = ["HttpResponse", "HttpClient", "RedirectHop", "RedirectCheck", "map_httpx_error", "MAX_BODY_BYTES", "load_cookie_jar", "save_cookie_jar"]
 
 #: Bytes of a response body kept in memory; the rest is read and counted, not kept.
 MAX_BODY_BYTES = 16 * 1024 * 1024
+
+
+#: Headers that never follow a redirect to another origin (curl and browsers agree).
+_CROSS_ORIGIN_DROPPED = frozenset({"authorization", "proxy-authorization", "cookie"})
+
+
+@dataclass(frozen=True)
+class RedirectHop:
+    """The request a redirect asks for, shown to the caller before it leaves."""
+
+    method: str
+    url: str
+    headers: list[tuple[str, str]]
+    content: bytes | None
+    cross_origin: bool
+
+
+#: Returns the headers the hop may carry, or raises to stop the redirect.
+RedirectCheck = Callable[[RedirectHop], Sequence[tuple[str, str]]]
+
+
+def _origin(url: Any) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of an httpx URL, default ports filled in."""
+    return (url.scheme, url.host, url.port or {"http": 80, "https": 443}.get(url.scheme))
+
+
+def _crosses_origin(current: Any, proposed: Any) -> bool:
+    """True when a hop leaves the origin; an upgrade of the same host to https on 443 does not."""
+    here, there = _origin(current), _origin(proposed)
+    if here == there:
+        return False
+    return not (here[:2] == ("http", there[1]) and here[2] == 80 and there == ("https", here[1], 443))
 
 
 @dataclass
@@ -109,6 +141,7 @@ class HttpClient:
 
         self.timeout_ms = timeout_ms
         self.follow_redirects = follow_redirects
+        self.max_redirects = max_redirects
         self.max_body_bytes = max_body_bytes
         if http2:
             try:
@@ -135,13 +168,28 @@ class HttpClient:
         return save_cookie_jar(self._client.cookies.jar, path, redact)
 
     def send(
-        self, prepared: PreparedRequest, *, timeout_ms: float | None = None, follow_redirects: bool | None = None
+        self,
+        prepared: PreparedRequest,
+        *,
+        timeout_ms: float | None = None,
+        follow_redirects: bool | None = None,
+        on_redirect: RedirectCheck | None = None,
     ) -> HttpResponse:
+        """Send ``prepared`` and read the response, following redirects hop by hop.
+
+        Redirects are followed here rather than by httpx so that every hop passes
+        ``on_redirect`` before it leaves: it gets the next request and whether it changes
+        origin, returns the headers to send (or raises to stop). Authorization and
+        Proxy-Authorization never cross origins, and digest credentials are answered only on
+        the first origin.
+        """
         import httpx
 
         timeout = (timeout_ms or self.timeout_ms) / 1000
+        follow = self.follow_redirects if follow_redirects is None else follow_redirects
         auth: Any = httpx.DigestAuth(*prepared.digest) if prepared.digest else None
         started = time.perf_counter()
+        url = prepared.url
         try:
             request = self._client.build_request(
                 prepared.method,
@@ -150,18 +198,28 @@ class HttpClient:
                 content=prepared.content,
                 timeout=timeout,
             )
-            response = self._client.send(
-                request,
-                stream=True,
-                auth=auth,
-                follow_redirects=self.follow_redirects if follow_redirects is None else follow_redirects,
-            )
+            first_origin = _origin(request.url)
+            hops = 0
+            while True:
+                url = str(request.url) if hops else prepared.url
+                same_origin = _origin(request.url) == first_origin
+                response = self._client.send(request, stream=True, auth=auth if same_origin else None, follow_redirects=False)
+                next_request = response.next_request if follow else None
+                if next_request is None:
+                    break
+                response.close()
+                hops += 1
+                if hops > self.max_redirects:
+                    raise httpx.TooManyRedirects("Exceeded maximum allowed redirects.", request=request)
+                request = self._next_hop(request, next_request, prepared.content, on_redirect)
             try:
                 body, size, truncated = self._read_body(response, started, timeout)
             finally:
                 response.close()
+        except RqrunError:
+            raise
         except Exception as exc:  # translated at the boundary, chained for --debug
-            raise map_httpx_error(exc, prepared.url, timeout * 1000) from exc
+            raise map_httpx_error(exc, url, timeout * 1000) from exc
         elapsed = (time.perf_counter() - started) * 1000
         return HttpResponse(
             code=response.status_code,
@@ -173,6 +231,39 @@ class HttpClient:
             http_version=response.http_version,
             truncated=truncated,
             url=str(response.url),
+        )
+
+    def _next_hop(
+        self, current: httpx.Request, proposed: httpx.Request, content: bytes | None, check: RedirectCheck | None
+    ) -> httpx.Request:
+        """The next hop as httpx proposes it, with credentials dropped and ``check`` applied."""
+        import httpx
+
+        cross_origin = _crosses_origin(current.url, proposed.url)
+        headers = [
+            (k, v)
+            for k, v in proposed.headers.multi_items()
+            if not (cross_origin and k.lower() in _CROSS_ORIGIN_DROPPED)
+        ]
+        keeps_body = proposed.method == current.method and content is not None
+        if check is not None:
+            headers = list(
+                check(
+                    RedirectHop(
+                        method=proposed.method,
+                        url=str(proposed.url),
+                        headers=headers,
+                        content=content if keeps_body else None,
+                        cross_origin=cross_origin,
+                    )
+                )
+            )
+        return httpx.Request(
+            proposed.method,
+            proposed.url,
+            headers=headers,
+            content=content if keeps_body else None,
+            extensions=proposed.extensions,
         )
 
     def _read_body(self, response: httpx.Response, started: float, timeout: float) -> tuple[bytes, int, bool]:

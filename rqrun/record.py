@@ -31,7 +31,9 @@ class ExecutionRecord:
     scripts_run: int = 0
     scripts_failed: int = 0
     attempts: int = 0
-    read_secrets: set[str] = field(default_factory=set)  # vault keys its scripts read
+
+    def count_attempt(self) -> None:
+        self.attempts += 1
 
     def finish(self, cursor: ev.Cursor, name: str, redactor: Redactor) -> ev.Execution:
         r = redactor.redact

@@ -17,7 +17,7 @@ import threading
 from typing import Any, Iterable
 from urllib.parse import quote, quote_plus
 
-__all__ = ["MASK", "SENSITIVE_HEADERS", "Redactor", "mask_header"]
+__all__ = ["MASK", "SENSITIVE_HEADERS", "Redactor", "encoded_forms", "mask_header"]
 
 MASK = "********"
 
@@ -64,6 +64,11 @@ def _variants(secret: str) -> set[str]:
     forms = {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1]}
     forms.add(json.dumps(secret, ensure_ascii=False)[1:-1])
     return {f for f in forms if f}
+
+
+def encoded_forms(secret: str) -> frozenset[str]:
+    """Every form of ``secret`` that rqrun itself may put on the wire or in an output."""
+    return frozenset(_variants(secret))
 
 
 def _trie_pattern(words: Iterable[str]) -> str:

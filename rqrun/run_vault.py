@@ -1,39 +1,88 @@
 """The run's view of the vault: opened on first use, every value it hands out registered.
 
-Runs that use no secret never touch the vault file or its key.
+Runs that use no secret never touch the vault file or its key. Every value handed out is
+registered with the redactor, and every host-bound one with the run's :class:`SecretGate`; the
+first open also binds every host-bound secret already in the vault, so that a copy of one found
+anywhere in an outgoing request is recognised even when nothing named it.
+
+Scripts reach the vault through the ``script_*`` methods, which keep host lists intact: a script
+can neither drop nor widen one (it cannot unset a host-bound key, and a value it stores that
+carries a host-bound secret inherits that secret's hosts).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import json
+import threading
+from typing import Any, Iterator
 
-from rqrun.errors import SecretNotFound
+from rqrun.errors import SecretNotAllowed, SecretNotFound
+from rqrun.gate import SecretGate
 from rqrun.options import RunOptions
 from rqrun.redact import Redactor
 from rqrun.variables import missing_secret
 
 __all__ = ["RunVault"]
 
+_UNSET = object()
+
 
 class RunVault:
     """Opens the vault on first use, so runs that use no secret never touch it."""
 
-    def __init__(self, options: RunOptions, redactor: Redactor) -> None:
+    def __init__(self, options: RunOptions, redactor: Redactor, gate: SecretGate | None = None) -> None:
         self.options = options
         self.redactor = redactor
+        self.gate = gate if gate is not None else SecretGate()
         self._vault: Any = None
+        self._hosts: dict[str, Any] = {}  # key -> tuple of hosts, or None (unrestricted)
+        self._lock = threading.Lock()
 
     def open(self) -> Any:
         if self._vault is None:
-            from rqrun.vault import open_vault
+            with self._lock:
+                if self._vault is None:
+                    from rqrun.vault import open_vault
 
-            vault = open_vault(self.options.vault_path)
-            if self.options.aws_config:
-                vault.use_aws_config(self.options.aws_config)
-            self._vault = vault
+                    vault = open_vault(self.options.vault_path)
+                    if self.options.aws_config:
+                        vault.use_aws_config(self.options.aws_config)
+                    self._vault = vault
+                    self._bind_known(vault)
         return self._vault
 
+    def _bind_known(self, vault: Any) -> None:
+        """Bind every local host-bound secret, so a copy of one is caught by value.
+
+        Copies made before scripts inherited host lists (or by hand) then cannot leave either.
+        Provider secrets are bound when a run resolves them: binding them here could trigger a
+        fetch.
+        """
+        for entry in vault.entries():
+            if entry.allow_hosts is None or entry.source != "local" or entry.shadowed_by:
+                continue
+            try:
+                value = vault.get(entry.key)
+            except Exception:  # a value that does not decrypt fails later, where it is used
+                continue
+            if value is None:
+                continue
+            hosts = tuple(entry.allow_hosts)
+            self._hosts[entry.key] = hosts
+            self.redactor.add(value)
+            for text in _leaves(value):
+                self.gate.bind(entry.key, text, hosts)
+
+    def hosts(self, key: str) -> tuple[str, ...] | None:
+        """The hosts ``key`` may go to (None: any), cached for the run."""
+        hosts = self._hosts.get(key, _UNSET)
+        if hosts is _UNSET:
+            found = self.open().allowed_hosts(key)
+            hosts = self._hosts[key] = tuple(found) if found is not None else None
+        return hosts  # type: ignore[return-value]
+
     def lookup(self, key: str) -> str:
+        """The value of ``{{vault:key}}``; registered with the redactor and, if bound, the gate."""
         vault = self.open()
         value = vault.get(key)
         if value is None:
@@ -44,8 +93,12 @@ class RunVault:
                     hint=f"check the secret in AWS, then: rqrun vault aws refresh {alias}",
                 )
             raise missing_secret(key)
+        value = str(value)
         self.redactor.add(value)
-        return str(value)
+        hosts = self.hosts(key)
+        if hosts is not None:
+            self.gate.bind(key, value, hosts)
+        return value
 
     def provider_warning(self, key: str) -> str | None:
         """A line for the report when ``key`` resolved from a cache whose last refresh failed."""
@@ -58,8 +111,73 @@ class RunVault:
             f"{error.get('message', '')}; the cached value was used"
         )
 
-    def host_allowed(self, key: str, host: str, port: int | None) -> tuple[bool, list[str]]:
-        from rqrun.vault import host_allowed
+    # ---- what scripts may do -----------------------------------------------------------------
 
-        allowed = self.open().allowed_hosts(key)
-        return host_allowed(allowed, host, port), list(allowed or [])
+    def script_get(self, key: str) -> str | None:
+        """``rq.vault.get``: a host-bound value confines the rest of the run to its hosts."""
+        value = self.open().get(key)
+        if value is None:
+            return None
+        value = str(value)
+        self.redactor.add(value)
+        hosts = self.hosts(key)
+        if hosts is not None:
+            self.gate.bind(key, value, hosts)
+            self.gate.confine(key, hosts)
+        return value
+
+    def script_has(self, key: str) -> bool:
+        return bool(self.open().has(key))
+
+    def script_set(self, key: str, value: str) -> None:
+        """``rq.vault.set``: never drops or widens a host list.
+
+        An existing key keeps its hosts. A value that carries a host-bound secret in any form
+        rqrun recognises is stored bound to the hosts every such secret allows.
+        """
+        vault = self.open()
+        self.redactor.add(value)
+        current = self.hosts(key)
+        carried = self.gate.found_in([value])
+        hosts: tuple[str, ...] | None = current
+        for other_key, other_hosts in carried:
+            hosts = other_hosts if hosts is None else tuple(h for h in hosts if h in other_hosts)
+            if not hosts:
+                raise SecretNotAllowed(
+                    f"rq.vault.set({key!r}): the value carries secret {other_key!r}, whose hosts do not overlap "
+                    f"with {key!r}'s: not stored",
+                    hint="store it under a key with the same --allow-host list",
+                )
+        vault.set(key, value, allow_hosts=list(hosts) if hosts is not None and hosts != current else None)
+        self._hosts[key] = hosts
+        if hosts is not None:
+            self.gate.bind(key, value, hosts)
+
+    def script_unset(self, key: str) -> bool:
+        """``rq.vault.unset``: refused for a host-bound key (a later set would come back unbound)."""
+        if self.hosts(key) is not None:
+            raise SecretNotAllowed(
+                f"rq.vault.unset({key!r}): the key has an --allow-host list; scripts cannot remove it",
+                hint=f"remove it yourself with: rqrun vault unset {key}",
+            )
+        return bool(self.open().unset(key))
+
+
+def _leaves(value: str) -> Iterator[str]:
+    """The value, and for a JSON object the text of each leaf (an AWS JSON secret's fields)."""
+    yield value
+    if not value.lstrip().startswith(("{", "[")):
+        return
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str) and node:
+            yield node

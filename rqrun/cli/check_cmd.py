@@ -45,7 +45,8 @@ def check(ctx: click.Context, collection: str, **params: Any) -> int:
     from rqrun.events import EventBus
     from rqrun.prepare import effective_auth
     from rqrun.redact import Redactor
-    from rqrun.runner import Runner, load_inputs
+    from rqrun.inputs import load_inputs
+    from rqrun.runner import Runner
     from rqrun.variables import Renderer
 
     obj = ctx.find_root().obj or {}

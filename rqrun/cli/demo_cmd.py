@@ -95,7 +95,7 @@ def demo(
     """
     from rqrun.demo import DemoServer
     from rqrun.options import RunOptions
-    from rqrun.runner import run
+    from rqrun.api import run
 
     folder = collections_dir()
     collection = folder / DEMO_COLLECTION

@@ -93,7 +93,7 @@ def run(ctx: click.Context, collection: str, **params: Any) -> int:
       rqrun run api.json -d users.csv --reporters cli,junit --reporter-junit-export out/junit.xml
       rqrun run api.json --folder Auth --env-var baseUrl=http://127.0.0.1:8000 --bail
     """
-    from rqrun.runner import run as run_collection
+    from rqrun.api import run as run_collection
 
     options = build_options(ctx, collection, params)
     result = run_collection(options)

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-import rqrun.runner
+import rqrun.api
 from rqrun.cli import demo_cmd
 from rqrun.cli.main import main
 from rqrun.demo import DEFAULT_PASSWORD
@@ -53,7 +53,7 @@ def test_hands_the_runner_a_throwaway_vault_and_the_demo_url(monkeypatch: pytest
         seen["health"] = httpx.get(options.env_vars["baseUrl"] + "/health").json()
         return SimpleNamespace(exit_code=1)
 
-    monkeypatch.setattr(rqrun.runner, "run", fake_run)
+    monkeypatch.setattr(rqrun.api, "run", fake_run)
     assert invoke("--reporters", "cli,json", "--reporter-json-export", "out.json") == 1
     options = seen["options"]
     assert Path(options.collection).name == "demo.json"

@@ -1,0 +1,253 @@
+"""Running a request's scripts, and answering the calls they make back to the host.
+
+Each thread (each ``--parallel`` iteration) gets its own worker process. What a script is
+handed (its request, response, variables, and every host-call answer) is first shown to the
+run's :class:`SecretGate`: a script that sees a host-bound secret confines the rest of the run to
+that secret's hosts. ``rq.sendRequest`` goes through the same :class:`RequestPipeline` as the
+collection's own requests; ``rq.vault`` through :class:`RunVault`'s script methods, which keep
+host lists intact.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import TYPE_CHECKING, Any
+
+from rqrun import events as ev
+from rqrun.errors import RqrunError
+from rqrun.gate import SecretGate
+from rqrun.model import Request, Script
+from rqrun.options import RunOptions
+from rqrun.pipeline import InvalidRequest, Prepared, RequestPipeline
+from rqrun.record import ExecutionRecord
+from rqrun.redact import Redactor
+from rqrun.run_vault import RunVault
+from rqrun.state import IterationContext, apply_scope_ops
+from rqrun.variables import Scopes
+
+if TYPE_CHECKING:
+    from rqrun.http import HttpResponse
+    from rqrun.sandbox import ScriptEngine, ScriptJob
+
+__all__ = ["ScriptHost", "ScriptRunner"]
+
+
+class ScriptRunner:
+    """Runs scripts for the runner: builds the job, runs it in this thread's worker, applies the result."""
+
+    def __init__(
+        self,
+        options: RunOptions,
+        pipeline: RequestPipeline,
+        vault: RunVault,
+        redactor: Redactor,
+        iterations: int,
+    ) -> None:
+        self.options = options
+        self.pipeline = pipeline
+        self.vault = vault
+        self.gate: SecretGate = pipeline.gate
+        self.redactor = redactor
+        self.iterations = iterations
+        self._local = threading.local()
+        self._engines: list[ScriptEngine] = []
+        self._lock = threading.Lock()
+        self._reported: set[int] = set()
+
+    @property
+    def engine(self) -> ScriptEngine:
+        """This thread's script engine: each parallel iteration gets its own worker process."""
+        engine: ScriptEngine | None = getattr(self._local, "engine", None)
+        if engine is None:
+            from rqrun.sandbox import ScriptEngine
+
+            engine = self._local.engine = ScriptEngine(
+                timeout_ms=self.options.timeout_script_ms,
+                memory_mb=self.options.script_memory_mb,
+                host_time_ms=2 * max(self.options.timeout_request_ms, self.options.timeout_script_ms),
+            )
+            with self._lock:
+                self._engines.append(engine)
+        return engine
+
+    def close(self) -> None:
+        for engine in self._engines:
+            try:
+                engine.close()
+            except Exception:  # closing must not hide the run's outcome
+                pass
+
+    def run(
+        self,
+        script: Script,
+        phase: str,
+        cursor: ev.Cursor,
+        scopes: Scopes,
+        template: Request,
+        prepared: Prepared | None,
+        response: HttpResponse | None,
+        record: ExecutionRecord,
+        it: IterationContext,
+    ) -> tuple[Request, bool]:
+        """Run one script; returns the (possibly changed) request template and whether it failed."""
+        source_name = "pre-request" if phase == "prerequest" else "post-response"
+        if not script.source.strip():
+            return template, False
+        if script.language.lower() not in ("python", "py", "text/python"):
+            message = f"{script.location or source_name}: {script.language} script not run (rqrun runs Python scripts)"
+            return template, self._unsupported(script, message, source_name, cursor, record, it)
+        from rqrun import script_bridge as bridge
+
+        job = self._job(script, phase, cursor, scopes, template, prepared, response)
+        result = self.engine.run(job, ScriptHost(self, scopes, record))
+        if result.error is not None and result.error.kind == "javascript":
+            # Requestly exports do not say which language a script is in; most are JavaScript.
+            message = f"{job.location}: javascript script not run (it looks like JavaScript; rqrun runs Python scripts)"
+            return template, self._unsupported(script, message, source_name, cursor, record, it)
+        record.scripts_run += 1
+        apply_scope_ops(scopes, result.scope_ops)
+        if it.ops is not None:
+            it.ops.extend(tuple(op) for op in result.scope_ops)
+        record.console.extend(result.console)
+        record.tests.extend(ev.TestResult(t.name, t.status, t.error, source_name) for t in result.tests)
+        if phase == "prerequest" and result.error is None:
+            template = bridge.apply_request_dict(template, result.request)
+        if result.error is not None:
+            record.scripts_failed += 1
+            where = job.location + (f":{result.error.line}" if result.error.line else "")
+            record.error = ev.ErrorInfo(
+                "script", source_name, f"{where}: {result.error.message}", kind=result.error.kind, line=result.error.line
+            )
+            return template, True
+        return template, False
+
+    def _job(
+        self,
+        script: Script,
+        phase: str,
+        cursor: ev.Cursor,
+        scopes: Scopes,
+        template: Request,
+        prepared: Prepared | None,
+        response: HttpResponse | None,
+    ) -> ScriptJob:
+        from rqrun import script_bridge as bridge
+        from rqrun.sandbox import ScriptJob
+
+        source_name = "pre-request" if phase == "prerequest" else "post-response"
+        if prepared is None:
+            request = bridge.template_to_dict(template)
+        else:
+            request = self._masked(bridge.sent_to_dict(template, prepared.request), prepared)
+        job = ScriptJob(
+            source=script.source,
+            location=script.location or f"{'/'.join(cursor.path)} {source_name}",
+            phase=phase,  # type: ignore[arg-type]
+            scopes={
+                "iterationData": dict(scopes.data),
+                "variables": dict(scopes.run),
+                "environment": dict(scopes.environment),
+                "collectionVariables": dict(scopes.collection),
+                "globals": dict(scopes.globals),
+                "folderVariables": [dict(f) for f in scopes.folders],
+            },
+            request=request,
+            response=bridge.response_to_dict(response) if response is not None else None,
+            info={
+                "requestId": template.id,
+                "requestName": template.name,
+                "eventName": phase,
+                "iteration": cursor.iteration,
+                "iterationCount": self.iterations,
+            },
+        )
+        if self.gate:
+            self.gate.taint([_text_of(job.scopes), _text_of(job.request), _text_of(job.response)])
+        return job
+
+    def _masked(self, request: dict[str, Any], prepared: Prepared) -> dict[str, Any]:
+        """The request as sent, with host-bound secrets masked: a script never holds them this way.
+
+        A secret too short to be found by value (so not masked) that the request carried by
+        name confines the run instead, as a script read would.
+        """
+        for key, hosts in prepared.keys:
+            if hosts is not None and not self.gate.searchable(key):
+                self.gate.confine(key, hosts)
+        return self.gate.mask_obj(request) if self.gate else request
+
+    def _unsupported(
+        self, script: Script, message: str, source_name: str, cursor: ev.Cursor, record: ExecutionRecord, it: IterationContext
+    ) -> bool:
+        """A script rqrun cannot run: one warning per script, or an error with the flag. True: failed."""
+        if self.options.fail_on_unsupported_scripts:
+            record.scripts_run += 1
+            record.scripts_failed += 1
+            record.error = ev.ErrorInfo("script", source_name, message, kind="unsupported")
+            return True
+        with self._lock:
+            first = id(script) not in self._reported
+            self._reported.add(id(script))
+        if first:
+            it.emit(ev.RunWarning(message, cursor))
+        return False
+
+
+class ScriptHost:
+    """Answers the calls one script makes to the host: the vault and sendRequest."""
+
+    def __init__(self, scripts: ScriptRunner, scopes: Scopes, record: ExecutionRecord) -> None:
+        self.scripts = scripts
+        self.scopes = scopes
+        self.record = record
+
+    def call(self, name: str, args: list[Any], deadline: float | None = None) -> Any:
+        from rqrun.sandbox import HostCallError
+
+        try:
+            answer = self._dispatch(name, args, deadline)
+        except RqrunError as exc:
+            raise HostCallError(self.scripts.redactor.redact(exc.one_line())) from None
+        except InvalidRequest as exc:
+            raise HostCallError(self.scripts.redactor.redact(str(exc))) from None
+        gate = self.scripts.gate
+        if gate and name != "vault.get":
+            gate.taint([_text_of(answer)])
+        return answer
+
+    def _dispatch(self, name: str, args: list[Any], deadline: float | None) -> Any:
+        vault = self.scripts.vault
+        if name == "vault.get":
+            return vault.script_get(str(args[0]))
+        if name == "vault.has":
+            return vault.script_has(str(args[0]))
+        if name == "vault.set":
+            vault.script_set(str(args[0]), str(args[1]))
+            return None
+        if name == "vault.unset":
+            return vault.script_unset(str(args[0]))
+        if name == "sendRequest":
+            return self._send(args[0], deadline)
+        from rqrun.sandbox import HostCallError
+
+        raise HostCallError(f"unknown host call {name!r}")
+
+    def _send(self, spec: Any, deadline: float | None) -> dict[str, Any]:
+        from rqrun import script_bridge as bridge
+
+        pipeline = self.scripts.pipeline
+        request = bridge.request_from_spec(spec)
+        prepared = pipeline.prepare(request, (), self.scopes, self.record.warnings, what="rq.sendRequest")
+        response = pipeline.send(prepared, deadline=deadline)
+        return bridge.response_to_dict(response)
+
+
+def _text_of(value: Any) -> str:
+    """One text holding every string in a JSON-like value, for the gate to search."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
