@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import threading
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Sequence
 from urllib.parse import urlsplit
 
 from rqrun.errors import SecretNotAllowed
@@ -111,29 +111,6 @@ class SecretGate:
         """The hosts a bound value may go to, or None when the value is not bound."""
         bound = self._bound.get(value)
         return bound.hosts if bound else None
-
-    def searchable(self, key: str) -> bool:
-        """Whether some value bound under ``key`` is long enough to be found (and masked) by value."""
-        return any(b.forms for b in list(self._bound.values()) if b.key == key)
-
-    def mask(self, text: str) -> str:
-        """``text`` with every searchable bound secret replaced by the mask, longest form first."""
-        from rqrun.redact import MASK
-
-        forms = sorted({f for b in list(self._bound.values()) for f in b.forms if f in text}, key=len, reverse=True)
-        for form in forms:
-            text = text.replace(form, MASK)
-        return text
-
-    def mask_obj(self, value: Any) -> Any:
-        """A copy of a JSON-like value with :meth:`mask` applied to every string."""
-        if isinstance(value, str):
-            return self.mask(value)
-        if isinstance(value, dict):
-            return {k: self.mask_obj(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self.mask_obj(v) for v in value]
-        return value
 
     def found_in(self, texts: Iterable[str]) -> list[tuple[str, tuple[str, ...]]]:
         """(key, hosts) of every bound secret that appears in ``texts`` in a form rqrun produces."""

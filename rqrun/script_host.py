@@ -15,7 +15,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from rqrun import events as ev
-from rqrun.errors import RqrunError
+from rqrun.errors import RqrunError, SecretNotAllowed, VaultError
 from rqrun.gate import SecretGate
 from rqrun.model import Request, Script
 from rqrun.options import RunOptions
@@ -100,7 +100,8 @@ class ScriptRunner:
         from rqrun import script_bridge as bridge
 
         job = self._job(script, phase, cursor, scopes, template, prepared, response)
-        result = self.engine.run(job, ScriptHost(self, scopes, record))
+        host = ScriptHost(self, scopes, record)
+        result = self.engine.run(job, host)
         if result.error is not None and result.error.kind == "javascript":
             # Requestly exports do not say which language a script is in; most are JavaScript.
             message = f"{job.location}: javascript script not run (it looks like JavaScript; rqrun runs Python scripts)"
@@ -111,6 +112,14 @@ class ScriptRunner:
             it.ops.extend(tuple(op) for op in result.scope_ops)
         record.console.extend(result.console)
         record.tests.extend(ev.TestResult(t.name, t.status, t.error, source_name) for t in result.tests)
+        if host.refusal is not None:
+            # A refused send is an attempt to move a secret: it fails the script, as a vault
+            # error, even when the script caught it (a callback's ``err``).
+            record.scripts_failed += 1
+            record.error = ev.ErrorInfo(
+                "vault", source_name, f"{job.location}: {host.refusal.one_line()}", kind=host.refusal.reference
+            )
+            return template, True
         if phase == "prerequest" and result.error is None:
             template = bridge.apply_request_dict(template, result.request)
         if result.error is not None:
@@ -139,7 +148,11 @@ class ScriptRunner:
         if prepared is None:
             request = bridge.template_to_dict(template)
         else:
-            request = self._masked(bridge.sent_to_dict(template, prepared.request), prepared)
+            request = bridge.sent_to_dict(template, prepared.request)
+            # The request as sent holds every secret it carried: the script now has them.
+            for key, hosts in prepared.keys:
+                if hosts is not None:
+                    self.gate.confine(key, hosts)
         job = ScriptJob(
             source=script.source,
             location=script.location or f"{'/'.join(cursor.path)} {source_name}",
@@ -166,17 +179,6 @@ class ScriptRunner:
             self.gate.taint([_text_of(job.scopes), _text_of(job.request), _text_of(job.response)])
         return job
 
-    def _masked(self, request: dict[str, Any], prepared: Prepared) -> dict[str, Any]:
-        """The request as sent, with host-bound secrets masked: a script never holds them this way.
-
-        A secret too short to be found by value (so not masked) that the request carried by
-        name confines the run instead, as a script read would.
-        """
-        for key, hosts in prepared.keys:
-            if hosts is not None and not self.gate.searchable(key):
-                self.gate.confine(key, hosts)
-        return self.gate.mask_obj(request) if self.gate else request
-
     def _unsupported(
         self, script: Script, message: str, source_name: str, cursor: ev.Cursor, record: ExecutionRecord, it: IterationContext
     ) -> bool:
@@ -201,12 +203,17 @@ class ScriptHost:
         self.scripts = scripts
         self.scopes = scopes
         self.record = record
+        self.refusal: VaultError | None = None  # the first secret the gate kept from leaving
 
     def call(self, name: str, args: list[Any], deadline: float | None = None) -> Any:
         from rqrun.sandbox import HostCallError
 
         try:
             answer = self._dispatch(name, args, deadline)
+        except SecretNotAllowed as exc:
+            if self.refusal is None:
+                self.refusal = exc
+            raise HostCallError(self.scripts.redactor.redact(exc.one_line())) from None
         except RqrunError as exc:
             raise HostCallError(self.scripts.redactor.redact(exc.one_line())) from None
         except InvalidRequest as exc:

@@ -130,8 +130,9 @@ class LoopbackServer:
 
     thread_name = "rqrun-loopback"
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, host: str = HOST) -> None:
         self._port = port
+        self.host = host  # another loopback address (127.0.0.2) stands for "some other host" in tests
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -147,13 +148,13 @@ class LoopbackServer:
 
     @property
     def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def start(self) -> Self:
         """Bind and serve in a daemon thread; returns self once it accepts connections."""
         if self._httpd is not None:
             return self
-        httpd = ThreadingHTTPServer((HOST, self._port), self.handler())
+        httpd = ThreadingHTTPServer((self.host, self._port), self.handler())
         httpd.daemon_threads = True
         self._httpd = httpd
         self._thread = threading.Thread(

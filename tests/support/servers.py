@@ -213,8 +213,8 @@ class RecordingServer(LoopbackServer):
 
     thread_name = "recording-server"
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        super().__init__(host=host)
         self.requests = RequestLog()
         self._lock = threading.Lock()
         self._rules: dict[str, list[Reply | Handler]] = {}
