@@ -18,12 +18,14 @@ from typing import Any, Callable, Iterable, Sequence, TextIO
 from rqrun import events as ev
 from rqrun.errors import (
     ExitCode,
+    InputError,
     RequestSendError,
     RqrunError,
     RunError,
     SecretNotAllowed,
     VaultError,
 )
+from rqrun.files import FileAccess
 from rqrun.model import Auth, Folder, Request, Script
 from rqrun.options import RunOptions
 from rqrun.record import (
@@ -89,6 +91,7 @@ class Runner:
         globals_.update(options.global_vars)
         self.state = VariableState(environment, globals_, _variables(collection.variables, redactor), {}, {})
         self.vault = RunVault(options, redactor)
+        self.files = FileAccess(options.collection, options.working_dir, options.insecure_file_read, options.vault_path)
         self.requests = select_requests(collection, options.folders)
         self.data = inputs.data
         self.iterations = options.iteration_count or len(self.data) or 1
@@ -336,7 +339,7 @@ class Runner:
                     oauth_params = {k: renderer.render(v) for k, v in auth.params.items()}
                     token = self.oauth.token(oauth_params)
                     template = dataclasses.replace(template, auth=Auth("bearer", {"token": token}))
-            prepared = prepare(template, chain, renderer)
+            prepared = prepare(template, chain, renderer, files=self.files)
             self.redactor.add_header_credentials(prepared.headers)
             record.warnings.extend(prepared.warnings)
             self._check_unresolved(prepared, record)
@@ -350,6 +353,9 @@ class Runner:
             return record.finish(cursor, request.name, self.redactor)
         except RequestSendError as exc:
             record.error = ev.ErrorInfo("request", "request", exc.one_line(), kind=exc.kind)
+            return record.finish(cursor, request.name, self.redactor)
+        except InputError as exc:  # a file the collection may not or cannot read: nothing sent
+            record.error = ev.ErrorInfo("input", "request", exc.one_line(), kind=exc.reference)
             return record.finish(cursor, request.name, self.redactor)
         except _Invalid as exc:
             record.error = ev.ErrorInfo("validation", "request", str(exc), kind="unresolved-variable")
@@ -575,7 +581,7 @@ class _ScriptHost:
 
         request = bridge.request_from_spec(spec)
         renderer = Renderer(self.scopes, vault=self.runner.vault.lookup)
-        prepared = prepare(request, (), renderer)
+        prepared = prepare(request, (), renderer, files=self.runner.files)
         self.runner.redactor.add_header_credentials(prepared.headers)
         self.runner._check_allow_lists(prepared, self.record.read_secrets)
         return bridge.response_to_dict(self.runner.http.send(prepared))
