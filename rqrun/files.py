@@ -44,7 +44,7 @@ class _Protected:
 
     folders: tuple[str, ...]
     files: frozenset[str]
-    prefixes: tuple[tuple[str, str], ...]  # (folder, name prefix): the vault's .bak, .lock, .partial
+    prefixes: tuple[tuple[str, str], ...]  # (folder, name prefix): the vault's .bak, .lock, temp files
     identities: frozenset[tuple[int, int]]  # (st_dev, st_ino): hard links to the vault or its key
 
     def covers(self, real: str, identity: tuple[int, int]) -> bool:
@@ -68,7 +68,7 @@ def _load_protected(vault_paths: Iterable[str | None]) -> _Protected:
             real = os.path.realpath(os.path.expanduser(given))
             files.add(real)
             folder, name = os.path.split(real)
-            prefixes.append((folder, name + "."))
+            prefixes += [(folder, name + "."), (folder, f".{name}.")]  # vault.json.bak, .vault.json.x.tmp
     files.add(os.path.realpath(key_file_path()))
     identities: set[tuple[int, int]] = set()
     for path in list(files) + [f"{p}.bak" for p in files]:
