@@ -19,7 +19,7 @@ import stat
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from rqrun.errors import InputError
+from rqrun.errors import FileNotAllowed, InputError
 
 __all__ = ["FileAccess", "collection_folder"]
 
@@ -147,7 +147,7 @@ class FileAccess:
             return f"is outside {base}{shown}"
         return None
 
-    def refusal(self, path: str, *, what: str, where: str) -> InputError | None:
+    def refusal(self, path: str, *, what: str, where: str) -> FileNotAllowed | None:
         """The one-line error that refuses ``path``, or None when it may be read.
 
         ``what`` says which kind of file (``form file``), ``where`` the collection and request.
@@ -155,10 +155,12 @@ class FileAccess:
         refused = self.problem(path)
         if refused is None:
             return None
-        return InputError(f"{what} {self.locate(path)} {refused}", where=where, hint=None if refused == _OWN else _FIX)
+        hint = None if refused == _OWN else _FIX
+        return FileNotAllowed(f"{what} {self.locate(path)} {refused}", where=where, hint=hint)
 
     def read(self, path: str, *, what: str, where: str) -> bytes:
-        """The file's bytes; :class:`InputError` (exit 3) when refused or unreadable."""
+        """The file's bytes; :class:`FileNotAllowed` when refused, :class:`InputError` when
+        unreadable (both exit 3)."""
         refused = self.refusal(path, what=what, where=where)
         if refused is not None:
             raise refused
@@ -172,7 +174,7 @@ class FileAccess:
         try:
             info = os.fstat(fd)
             if self.protected().covers(real, (info.st_dev, info.st_ino)):  # swapped since the check
-                raise InputError(f"{what} {target} {_OWN}", where=where)
+                raise FileNotAllowed(f"{what} {target} {_OWN}", where=where)
             if stat.S_ISDIR(info.st_mode):
                 raise InputError(f"cannot read {what} {target}: it is a directory", where=where)
             if not stat.S_ISREG(info.st_mode):

@@ -87,7 +87,7 @@ def assert_refused(
     assert result.code == 3, result
     assert len(server.requests) == 0, server.requests.snapshot()
     error = result.json["executions"][0]["error"]
-    assert error["type"] == "input", error
+    assert error["type"] == "input" and error["kind"] == "file-not-allowed", error
     message = error["message"]
     assert "\n" not in message
     assert str(shown_path) in message
@@ -300,7 +300,8 @@ def _unreadable(run_cli: RunCli, tmp_path: Path, server: RecordingServer, src: s
     assert result.code == 3, result
     assert len(server.requests) == 0
     error = result.json["executions"][0]["error"]
-    assert error["type"] == "input" and reason in error["message"] and "\n" not in error["message"]
+    assert error["type"] == "input" and error["kind"] == "invalid-input", error
+    assert reason in error["message"] and "\n" not in error["message"]
     assert "request 'Upload'" in error["message"] and "Traceback" not in result.output
 
 
