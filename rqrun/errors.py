@@ -5,6 +5,7 @@ The tree (exit code in brackets, see ``spec/cli.md``)::
     RqrunError
     ├── UsageError [2]            bad flag value, bad combination of options
     ├── InputError [3]            a collection, environment or data file that cannot be used
+    │   └── FileNotAllowed        a file a collection names, outside where it may read
     ├── RunError [4]              the run could not do what it was asked
     │   ├── RequestSendError      network, timeout, TLS: nothing (or not all) came back
     │   └── ScriptError           a script raised, did not compile, timed out or was killed
@@ -29,6 +30,7 @@ __all__ = [
     "RqrunError",
     "UsageError",
     "InputError",
+    "FileNotAllowed",
     "RunError",
     "RequestSendError",
     "ScriptError",
@@ -85,6 +87,12 @@ class UsageError(RqrunError):
 class InputError(RqrunError):
     exit_code = ExitCode.INPUT
     reference = "invalid-input"
+
+
+class FileNotAllowed(InputError):
+    """A collection named a file outside its folder or ``--working-dir``, or one of rqrun's own."""
+
+    reference = "file-not-allowed"
 
 
 class RunError(RqrunError):

@@ -44,7 +44,7 @@ class Cursor:
 
 @dataclass(frozen=True)
 class ErrorInfo:
-    """A failure recorded on an execution. ``type``: script, request, vault or validation."""
+    """A failure recorded on an execution. ``type``: script, request, vault, validation or input."""
 
     type: str
     source: str  # pre-request | post-response | request

@@ -59,3 +59,5 @@ class RunOptions:
     ssl_extra_ca_certs: str | None = None
     http2: bool = False
     parallel: int = 1
+    working_dir: str | None = None  # where a collection's files resolve (default: its folder)
+    insecure_file_read: bool = False  # let a collection read files outside that folder

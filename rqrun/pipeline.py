@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from rqrun.errors import RequestSendError, SecretNotAllowed
+from rqrun.files import FileAccess
 from rqrun.gate import Outgoing, SecretGate, origin_host
 from rqrun.model import Auth, Folder, Request
 from rqrun.options import RunOptions
@@ -68,6 +69,7 @@ class RequestPipeline:
         self.vault = vault
         self.gate = gate
         self.deadline: float | None = None  # time.monotonic() instant the whole run ends (--timeout)
+        self.files = FileAccess(options.collection, options.working_dir, options.insecure_file_read, options.vault_path)
         self._http: HttpClient | None = None
         self._oauth: OAuth2Tokens | None = None
         self._lock = threading.RLock()
@@ -118,8 +120,8 @@ class RequestPipeline:
         """Render ``template`` and check it can go out.
 
         Raises :class:`VaultError` (missing or refused secrets), :class:`RequestSendError` (an
-        OAuth token that could not be fetched), :class:`InvalidRequest` (placeholders left where
-        they must not be).
+        OAuth token that could not be fetched), :class:`InputError` (a file the collection may
+        not or cannot read), :class:`InvalidRequest` (placeholders left where they must not be).
         """
         from rqrun.prepare import effective_auth, prepare
 
@@ -133,7 +135,7 @@ class RequestPipeline:
                 oauth_params = {k: renderer.render(v) for k, v in auth.params.items()}
                 token = self.oauth.token(oauth_params)
                 template = dataclasses.replace(template, auth=Auth("bearer", {"token": token}))
-        prepared = prepare(template, chain, renderer)
+        prepared = prepare(template, chain, renderer, files=self.files)
         self.redactor.add_header_credentials(prepared.headers)
         warnings.extend(prepared.warnings)
         _check_target(prepared.url)

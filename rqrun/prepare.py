@@ -1,6 +1,7 @@
 """Turn a request template into the exact request to send: rendered, authorised, encoded.
 
-Pure: no I/O except reading the files a multipart or binary body names. The HTTP layer sends
+Pure: no I/O except reading the files a multipart or binary body names, and those only through
+the run's :class:`~rqrun.files.FileAccess`, which confines them. The HTTP layer sends
 what comes out of here and nothing else, so what a report shows is what went on the wire.
 """
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 from urllib.parse import quote, urlsplit
 
-from rqrun.errors import RequestSendError
+from rqrun.files import FileAccess
 from rqrun.model import Auth, Body, Folder, KeyValue, Request
 from rqrun.variables import Renderer
 
@@ -172,14 +173,23 @@ def _multipart(parts: list[tuple[str, str | None, str | None, bytes]]) -> tuple[
     return b"".join(chunks), f"multipart/form-data; boundary={boundary}"
 
 
-def _read_file(path: str, what: str) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as exc:
-        raise RequestSendError(
-            f"cannot read {what} {path!r}: {exc.strerror or exc}", kind="invalid-request"
-        ) from None
+@dataclass(frozen=True)
+class _FileReader:
+    """Reads a request's files through the run's policy, naming the collection and request."""
+
+    access: FileAccess
+    where: str
+
+    def __call__(self, path: str, what: str) -> bytes:
+        return self.access.read(path, what=what, where=self.where)
+
+
+def _file_reader(files: FileAccess | None, chain: Sequence[Folder], request: Request) -> _FileReader:
+    access = files if files is not None else FileAccess.deny_all()
+    names = [folder.name for folder in chain[1:]] + [request.name]
+    source = getattr(chain[0], "source", "") if chain else ""
+    where = f"{source or access.collection or 'collection'}: request {' / '.join(names)!r}"
+    return _FileReader(access, where)
 
 
 def _graphql_body(body: Body, renderer: Renderer) -> str:
@@ -196,7 +206,9 @@ def _graphql_body(body: Body, renderer: Renderer) -> str:
     return text + "}"
 
 
-def _body(request: Request, renderer: Renderer, method: str) -> tuple[bytes | None, str | None, str | None]:
+def _body(
+    request: Request, renderer: Renderer, method: str, read_file: _FileReader
+) -> tuple[bytes | None, str | None, str | None]:
     """(content, content type, text preview) of the request body."""
     body = request.body
     if method in BODYLESS_METHODS and not request.settings.get("disable_body_pruning"):
@@ -226,7 +238,7 @@ def _body(request: Request, renderer: Renderer, method: str) -> tuple[bytes | No
                 for path in part.files:
                     filename = os.path.basename(path)
                     ctype = part.content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
-                    parts.append((key, filename, ctype, _read_file(path, "form file")))
+                    parts.append((key, filename, ctype, read_file(path, "form file")))
                     preview.append(f"{key}=@{filename}")
             else:
                 value = renderer.render(part.value)
@@ -237,7 +249,7 @@ def _body(request: Request, renderer: Renderer, method: str) -> tuple[bytes | No
         content, ctype = _multipart(parts)
         return content, ctype, "\n".join(preview)
     if body.mode == "file" and body.file:
-        data = _read_file(body.file, "body file")
+        data = read_file(body.file, "body file")
         return data, body.content_type or "application/octet-stream", f"<file {os.path.basename(body.file)}>"
     return None, None, None
 
@@ -269,16 +281,19 @@ def _apply_auth(
     return url, None
 
 
-def prepare(request: Request, chain: Sequence[Folder], renderer: Renderer) -> PreparedRequest:
+def prepare(
+    request: Request, chain: Sequence[Folder], renderer: Renderer, *, files: FileAccess | None = None
+) -> PreparedRequest:
     """Render ``request`` into a :class:`PreparedRequest`.
 
-    Raises :class:`rqrun.errors.SecretNotFound` for a missing vault key and
-    :class:`RequestSendError` for a body file that cannot be read.
+    ``files`` decides which files a form-data or binary body may read; without it no file can
+    be read. Raises :class:`rqrun.errors.SecretNotFound` for a missing vault key and
+    :class:`rqrun.errors.InputError` for a body file that is refused or cannot be read.
     """
     method = renderer.render(request.method).strip().upper() or "GET"
     url = _build_url(request, renderer)
     headers = _rows(request.headers, renderer)
-    content, content_type, preview = _body(request, renderer, method)
+    content, content_type, preview = _body(request, renderer, method, _file_reader(files, chain, request))
     if content_type and content_type.startswith("multipart/form-data; boundary="):
         # Only this boundary parses the body: Newman, too, replaces whatever Content-Type the
         # user wrote (wise-payouts sends form data under an x-www-form-urlencoded header).

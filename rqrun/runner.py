@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterable, Sequence
 
 from rqrun import events as ev
-from rqrun.errors import ExitCode, RequestSendError, VaultError
+from rqrun.errors import ExitCode, InputError, RequestSendError, VaultError
 from rqrun.gate import SecretGate
 from rqrun.inputs import RunInputs, select_requests
 from rqrun.model import Folder, Request, Script
@@ -256,7 +256,7 @@ class Runner:
         # 2. render and gate.
         try:
             prepared = self.pipeline.prepare(template, chain, scopes, record.warnings)
-        except (VaultError, RequestSendError, InvalidRequest) as exc:
+        except (VaultError, RequestSendError, InputError, InvalidRequest) as exc:
             record.error = _error_info(exc)
             return finish()
         record.request = sent_request(prepared.request, self.redactor)
@@ -292,6 +292,8 @@ def _error_info(exc: Exception) -> ev.ErrorInfo:
         return ev.ErrorInfo("vault", "request", exc.one_line(), kind=exc.reference)
     if isinstance(exc, RequestSendError):
         return ev.ErrorInfo("request", "request", exc.one_line(), kind=exc.kind)
+    if isinstance(exc, InputError):  # a file the collection may not or cannot read: nothing sent
+        return ev.ErrorInfo("input", "request", exc.one_line(), kind=exc.reference)
     kind = getattr(exc, "kind", "unresolved-variable")
     return ev.ErrorInfo("validation", "request", str(exc), kind=kind)
 

@@ -15,6 +15,9 @@ __all__ = ["Failure", "RunSummary"]
 
 MAX_FAILURES = 200
 
+#: Exit code of an execution error by its type; anything else is a run error (4).
+_ERROR_EXIT = {"vault": ExitCode.VAULT, "input": ExitCode.INPUT}
+
 
 @dataclass(frozen=True)
 class Failure:
@@ -22,7 +25,7 @@ class Failure:
 
     iteration: int
     path: tuple[str, ...]
-    kind: str  # test | script | request | vault | validation
+    kind: str  # test | script | request | vault | validation | input
     name: str  # the test name, or the error's source
     message: str
 
@@ -97,7 +100,7 @@ class RunSummary:
         if ex.error is not None:
             self.errors += 1
             self.requests_failed += 1
-            self.raise_exit(ExitCode.VAULT if ex.error.type == "vault" else ExitCode.RUN)
+            self.raise_exit(_ERROR_EXIT.get(ex.error.type, ExitCode.RUN))
             self._add_failure(
                 Failure(ex.cursor.iteration, ex.cursor.path, ex.error.type, ex.error.source, ex.error.message)
             )

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from rqrun.cli.options import input_options, parse_assignments
+from rqrun.cli.options import file_options, input_options, parse_assignments
 from rqrun.errors import ExitCode, RqrunError
 from rqrun.model import Request, Script
 from rqrun.options import RunOptions
@@ -30,9 +30,18 @@ def _templates(request: Request) -> list[str]:
     return texts
 
 
+def _files(request: Request) -> list[str]:
+    """Every file the request's body would read."""
+    body = request.body
+    if body.mode == "formdata":
+        return [f for part in body.formdata if part.enabled and part.kind == "file" for f in part.files]
+    return [body.file] if body.mode == "file" and body.file else []
+
+
 @click.command("check", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("collection", type=click.Path())
 @input_options()
+@file_options()
 @click.option("--env-var", "env_vars", multiple=True, metavar="KEY=VALUE", help="Set an environment variable.")
 @click.option("--global-var", "global_vars", multiple=True, metavar="KEY=VALUE", help="Set a global variable.")
 @click.pass_context
@@ -40,7 +49,8 @@ def check(ctx: click.Context, collection: str, **params: Any) -> int:
     """Load COLLECTION, compile every script and list unresolved variables and vault keys.
 
     Exit 0 when everything resolves and compiles, 4 when a script does not compile,
-    5 when a vault key is missing, 1 when only variables are unresolved.
+    5 when a vault key is missing, 3 when a file the collection names may not be read,
+    1 when only variables are unresolved.
     """
     from rqrun.events import EventBus
     from rqrun.prepare import effective_auth
@@ -60,6 +70,8 @@ def check(ctx: click.Context, collection: str, **params: Any) -> int:
         global_vars=parse_assignments(params["global_vars"], "--global-var"),
         vault_path=obj.get("vault_path"),
         reporters=(),
+        working_dir=params["working_dir"],
+        insecure_file_read=params["insecure_file_read"],
     )
     inputs = load_inputs(options)
     redactor = Redactor()
@@ -69,6 +81,7 @@ def check(ctx: click.Context, collection: str, **params: Any) -> int:
     set_by_scripts: set[str] = set()
     missing_vault: dict[str, list[str]] = {}
     unresolved: dict[str, list[str]] = {}
+    refused_files: list[str] = []
     echo = click.echo
     for chain, request in runner.requests:
         for node in (*chain, request):
@@ -82,6 +95,10 @@ def check(ctx: click.Context, collection: str, **params: Any) -> int:
         auth = effective_auth(chain, request)
         for text in _templates(request) + [v for v in auth.params.values() if isinstance(v, str)]:
             renderer.render(text)
+        for file in _files(request):
+            refused = runner.files.refusal(file, what="file", where=f"{collection}: request {path!r}")
+            if refused is not None:
+                refused_files.append(refused.one_line())
         for name in sorted(renderer.unresolved):
             if name.startswith("vault:"):
                 missing_vault.setdefault(name[6:], []).append(path)
@@ -101,6 +118,9 @@ def check(ctx: click.Context, collection: str, **params: Any) -> int:
             echo(f"vault key {key}: {state} (used by {', '.join(sorted(set(paths)))})")
             if not present.get(key):
                 code = max(code, ExitCode.VAULT)
+    for line in refused_files:
+        echo(line)
+        code = max(code, ExitCode.INPUT)
     for name, paths in sorted(unresolved.items()):
         note = " (set by a script)" if name in set_by_scripts else ""
         echo(f"unresolved {{{{{name}}}}}{note}: {', '.join(sorted(set(paths)))}")

@@ -13,8 +13,8 @@ import click
 from rqrun.errors import UsageError
 from rqrun.options import DEFAULT_TIMEOUT_REQUEST_MS, DEFAULT_TIMEOUT_SCRIPT_MS
 
-__all__ = ["input_options", "variable_options", "run_control_options", "network_options", "reporter_options",
-           "parse_assignments", "parse_reporters", "parse_statuses", "check_tls", "KNOWN_REPORTERS"]
+__all__ = ["input_options", "file_options", "variable_options", "run_control_options", "network_options",
+           "reporter_options", "parse_assignments", "parse_reporters", "parse_statuses", "check_tls", "KNOWN_REPORTERS"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,6 +42,18 @@ def input_options() -> Callable[[F], F]:
             click.option("--env-name", metavar="NAME", help="Pick one environment when the file holds several."),
             click.option("-g", "--globals", "globals_file", type=_FILE, help="Globals file."),
             click.option("-d", "--iteration-data", type=_FILE, help="CSV or JSON data file, one row per iteration."),
+        ]
+    )
+
+
+def file_options() -> Callable[[F], F]:
+    """Files a collection names (form-data files, binary bodies): where they may come from."""
+    return _apply(
+        [
+            click.option("--working-dir", type=click.Path(exists=True, file_okay=False), metavar="DIR",
+                         help="Where files named by the collection resolve (default: the collection's folder)."),
+            click.option("--insecure-file-read", is_flag=True,
+                         help="Let the collection read files outside that folder (never rqrun's vault or RQRUN_HOME)."),
         ]
     )
 

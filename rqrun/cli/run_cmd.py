@@ -9,6 +9,7 @@ import click
 
 from rqrun.cli.options import (
     check_tls,
+    file_options,
     input_options,
     network_options,
     parse_assignments,
@@ -73,12 +74,15 @@ def build_options(ctx: click.Context, collection: str, params: dict[str, Any]) -
         ssl_extra_ca_certs=params["ssl_extra_ca_certs"],
         http2=params["http2"],
         parallel=params["parallel"],
+        working_dir=params["working_dir"],
+        insecure_file_read=params["insecure_file_read"],
     )
 
 
 @click.command("run", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("collection", type=click.Path())
 @input_options()
+@file_options()
 @variable_options()
 @run_control_options()
 @network_options()

@@ -7,15 +7,16 @@ import json
 
 import pytest
 
-from rqrun.errors import RequestSendError
+from rqrun.errors import InputError
+from rqrun.files import FileAccess
 from rqrun.model import Auth, Body, Collection, Folder, FormPart, GraphQL, KeyValue, Request
 from rqrun.prepare import effective_auth, encode_query, prepare
 from rqrun.variables import Renderer, Scopes
 
 
-def render(request, *chain, env=None):
+def render(request, *chain, env=None, files=None):
     chain = chain or (Collection(id="c", name="C"),)
-    return prepare(request, chain, Renderer(Scopes(environment=env or {})))
+    return prepare(request, chain, Renderer(Scopes(environment=env or {})), files=files)
 
 
 def test_scheme_added_and_path_variables_substituted():
@@ -128,7 +129,7 @@ def test_multipart_keeps_part_order_and_reads_files(tmp_path):
         method="POST",
         body=Body(mode="formdata", formdata=[FormPart("first", "1"), FormPart("upload", kind="file", files=[str(f)]), FormPart("last", "{{v}}")]),
     )
-    p = render(req, env={"v": "z"})
+    p = render(req, env={"v": "z"}, files=FileAccess(str(tmp_path / "c.json")))
     ctype = p.header("content-type")
     assert ctype.startswith("multipart/form-data; boundary=")
     body = p.content.decode()
@@ -136,11 +137,22 @@ def test_multipart_keeps_part_order_and_reads_files(tmp_path):
     assert "file body" in body and "\r\nz\r\n" in body
 
 
-def test_missing_form_file_is_a_request_error(tmp_path):
+def test_missing_form_file_is_an_input_error(tmp_path):
+    """Issue 17: a body file that cannot be read is the collection's problem (exit 3), not a send error."""
     req = Request(id="r", name="r", url="http://h", method="POST", body=Body(mode="formdata", formdata=[FormPart("f", kind="file", files=[str(tmp_path / "nope")])]))
-    with pytest.raises(RequestSendError) as info:
+    with pytest.raises(InputError) as info:
+        render(req, files=FileAccess(str(tmp_path / "c.json")))
+    assert "nope" in info.value.one_line() and "no such file" in info.value.one_line()
+
+
+def test_without_a_file_policy_no_file_is_read(tmp_path):
+    """prepare() called without ``files`` must not fall back to reading anything."""
+    f = tmp_path / "hello.txt"
+    f.write_text("file body")
+    req = Request(id="r", name="r", url="http://h", method="POST", body=Body(mode="file", file=str(f)))
+    with pytest.raises(InputError) as info:
         render(req)
-    assert "nope" in info.value.one_line()
+    assert "no collection folder" in info.value.one_line()
 
 
 def test_graphql_variables_inserted_as_written():
