@@ -96,7 +96,7 @@ def check(ctx: click.Context, collection: str, **params: Any) -> int:
         for text in _templates(request) + [v for v in auth.params.values() if isinstance(v, str)]:
             renderer.render(text)
         for file in _files(request):
-            refused = runner.files.refusal(file, what="file", where=f"{collection}: request {path!r}")
+            refused = runner.pipeline.files.refusal(file, what="file", where=f"{collection}: request {path!r}")
             if refused is not None:
                 refused_files.append(refused.one_line())
         for name in sorted(renderer.unresolved):
