@@ -129,8 +129,8 @@ def test_send_request_with_a_placeholder_to_another_loopback_address(
     _assert_no_leak(result, tmp_path, recording_server, thief)
     assert thief.seen == []
     error = result.json["executions"][0]["error"]
-    assert error["type"] == "script" and "may only be sent to 127.0.0.1" in error["message"], error
-    assert result.code == 4, result
+    assert error["type"] == "vault" and "may only be sent to 127.0.0.1" in error["message"], error
+    assert result.code == 5, result
 
 
 def test_send_request_with_a_placeholder_header_to_localhost(
@@ -143,8 +143,9 @@ def test_send_request_with_a_placeholder_header_to_localhost(
     result = _attack(run_cli, tmp_path, recording_server, pre=pre)
     _assert_no_leak(result, tmp_path, recording_server, None)
     assert "/steal" not in recording_server.requests.paths
-    assert "may only be sent to 127.0.0.1" in result.json["executions"][0]["error"]["message"]
-    assert result.code == 4, result
+    error = result.json["executions"][0]["error"]
+    assert error["type"] == "vault" and "may only be sent to 127.0.0.1" in error["message"], error
+    assert result.code == 5, result
 
 
 def test_pre_request_script_points_the_request_elsewhere_with_a_placeholder(
@@ -169,6 +170,8 @@ def test_placeholder_in_a_callback_request_from_a_post_response_script(
     _assert_no_leak(result, tmp_path, recording_server, thief)
     assert thief.seen == []
     assert result.json["executions"][0]["console"] == ["refused"]
+    assert result.json["executions"][0]["error"]["type"] == "vault"  # caught or not, the attempt is reported
+    assert result.code == 5, result
 
 
 # --- through values the script read: the allow-list follows every key a script read --------------------------------
