@@ -219,7 +219,7 @@ class ScriptHost:
         except InvalidRequest as exc:
             raise HostCallError(self.scripts.redactor.redact(str(exc))) from None
         gate = self.scripts.gate
-        if gate and name != "vault.get":
+        if gate:  # an unbound key or a response may still hold a bound secret
             gate.taint([_text_of(answer)])
         return answer
 
