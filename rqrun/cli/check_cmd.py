@@ -59,6 +59,7 @@ def check(ctx: click.Context, collection: str, **params: Any) -> int:
         global_vars=parse_assignments(params["global_vars"], "--global-var"),
         vault_path=obj.get("vault_path"),
         reporters=(),
+        strict_input=params["strict_input"],
     )
     inputs = load_inputs(options)
     redactor = Redactor()
@@ -94,6 +95,8 @@ def check(ctx: click.Context, collection: str, **params: Any) -> int:
     code = ExitCode.OK
     compile_failures = _compile_failures(scripts)
     echo(f"{inputs.collection.name}: {len(runner.requests)} requests, {len(scripts)} scripts")
+    for warning in inputs.warnings:
+        echo(f"warning: {warning}")
     for location, message in compile_failures:
         echo(f"script {location}: {message}")
         code = max(code, ExitCode.RUN)

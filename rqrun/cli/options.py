@@ -42,6 +42,7 @@ def input_options() -> Callable[[F], F]:
             click.option("--env-name", metavar="NAME", help="Pick one environment when the file holds several."),
             click.option("-g", "--globals", "globals_file", type=_FILE, help="Globals file."),
             click.option("-d", "--iteration-data", type=_FILE, help="CSV or JSON data file, one row per iteration."),
+            click.option("--strict-input", is_flag=True, help="Unknown keys in collections and environments are errors, not warnings."),
         ]
     )
 
