@@ -28,6 +28,7 @@ COLLECTIONS = [
     FIXTURES / "postman" / "legacy.v2.0.json",
     FIXTURES / "workspace",
     Path(__file__).resolve().parents[3] / "collections" / "demo.json",
+    *sorted((Path(__file__).resolve().parents[3] / "examples").glob("*.json")),
 ]
 ENVIRONMENTS = [
     FIXTURES / "requestly" / "environments.json",
