@@ -120,6 +120,11 @@ def parse_assignments(values: tuple[str, ...], flag: str) -> dict[str, str]:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
             raise UsageError(f"{flag} expects KEY=VALUE, got {item!r}")
+        try:
+            item.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are not UTF-8 arrive as lone surrogates
+            shown = item.encode("utf-8", "backslashreplace").decode("utf-8")
+            raise UsageError(f"{flag} {shown} is not UTF-8 text", hint="pass the value as UTF-8") from None
         result[key.strip()] = value
     return result
 

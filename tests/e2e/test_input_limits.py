@@ -142,3 +142,14 @@ def test_malformed_csv_is_exit_3_at_its_line(run_cli, tmp_path, recording_server
     data.write_text(content)
     _one_line_error(run_cli("run", path, "-d", data), 3, fragment)
     assert len(recording_server.requests) == 0
+
+
+@pytest.mark.parametrize("flag", ["--env-var", "--global-var"])
+def test_non_utf8_variable_on_the_command_line_is_a_usage_error(run_cli, tmp_path, recording_server, flag):
+    path = write_collection(
+        tmp_path / "c.json", folder("c", "API"), api("r", "R", "c", recording_server.url + "/{{n}}")
+    )
+    # "\udcff" is how Python hands over the byte 0xff of a non-UTF-8 argument; subprocess sends the byte.
+    result = run_cli("run", path, flag, "n=a\udcff", "--export-environment", tmp_path / "env.json")
+    _one_line_error(result, 2, f"{flag} n=a\\udcff is not UTF-8 text")
+    assert len(recording_server.requests) == 0
