@@ -174,7 +174,10 @@ class Renderer:
         return "".join(pieces)
 
     def _too_large(self, stack: tuple[str, ...]) -> None:
-        where = f" (expanding {{{{{stack[0]}}}}})" if stack else ""
+        where = ""
+        if stack:
+            name = stack[0] if len(stack[0]) <= 60 else stack[0][:57] + "..."
+            where = f" (expanding {{{{{name}}}}})"
         mib = self.max_chars / (1024 * 1024)
         limit = f"{self.max_chars:,} characters" + (f" ({mib:g} MiB)" if mib >= 1 else "")
         raise RenderTooLarge(

@@ -222,3 +222,15 @@ def test_nested_intermediate_text_counts_towards_the_ceiling():
     with pytest.raises(RenderTooLarge) as info:
         Renderer(scopes(environment=env), max_chars=1000).render("{{a2}}")
     assert "{{a2}}" in info.value.message
+
+
+def test_the_ceiling_message_names_a_long_placeholder_briefly_and_a_literal_overflow_plainly():
+    from rqrun.variables import RenderTooLarge
+
+    long_name = "n" * 500
+    with pytest.raises(RenderTooLarge) as info:
+        Renderer(scopes(environment={long_name: "v" * 50}), max_chars=20).render("{{" + long_name + "}}")
+    assert "{{" + "n" * 57 + "...}}" in info.value.message and len(info.value.message) < 200
+    with pytest.raises(RenderTooLarge) as info:
+        Renderer(scopes(environment={"v": "1"}), max_chars=20).render("{{v}}" + "z" * 30)
+    assert info.value.message == "variables expand to more than 20 characters in this request"
