@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from rqrun.errors import UsageError
+from rqrun.formats._warnings import InputWarning
 from rqrun.model import Collection, Environment, Folder, Request
 from rqrun.options import RunOptions
 
@@ -16,20 +17,26 @@ __all__ = ["RunInputs", "load_inputs", "select_requests"]
 
 @dataclass
 class RunInputs:
-    """Everything loaded from files, before the run starts."""
+    """Everything loaded from files, before the run starts.
+
+    ``warnings`` are the loaders' (unknown keys, an empty collection), one per file and key:
+    ``run`` shows each once as a run warning, ``check`` lists them.
+    """
 
     collection: Collection
     environment: Environment | None = None
     globals: Environment | None = None
     data: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[InputWarning] = field(default_factory=list)
 
 
-
-def _pick_environment(path: str, name: str | None) -> tuple[Environment | None, Environment | None]:
+def _pick_environment(
+    path: str, name: str | None, warnings: list[InputWarning], strict: bool
+) -> tuple[Environment | None, Environment | None]:
     """(environment, global environment found in the same file)."""
     from rqrun.formats import load_environments
 
-    found = load_environments(path)
+    found = load_environments(path, warnings=warnings, strict=strict)
     regular = [e for e in found if not e.is_global]
     global_env = next((e for e in found if e.is_global), None)
     if name is not None:
@@ -48,23 +55,25 @@ def load_inputs(options: RunOptions) -> RunInputs:
     """Load the collection, environment, globals and data file the options name."""
     from rqrun.formats import load_collection, load_data, load_environments
 
-    collection = load_collection(options.collection)
+    warnings: list[InputWarning] = []
+    strict = options.strict_input
+    collection = load_collection(options.collection, warnings=warnings, strict=strict)
     environment: Environment | None = None
     globals_env: Environment | None = None
     if options.environment:
-        environment, globals_env = _pick_environment(options.environment, options.env_name)
+        environment, globals_env = _pick_environment(options.environment, options.env_name, warnings, strict)
     elif options.env_name:
         matches = [e for e in collection.environments if e.name == options.env_name]
         if not matches:
             raise UsageError(f"the collection has no environment named {options.env_name!r}")
         environment = matches[0]
     if options.globals:
-        loaded = load_environments(options.globals)
+        loaded = load_environments(options.globals, warnings=warnings, strict=strict)
         globals_env = next((e for e in loaded if e.is_global), loaded[0] if loaded else None)
     if globals_env is None:
         globals_env = next((e for e in collection.environments if e.is_global), None)
     data = load_data(options.iteration_data) if options.iteration_data else []
-    return RunInputs(collection, environment, globals_env, data)
+    return RunInputs(collection, environment, globals_env, data, warnings)
 
 
 def select_requests(collection: Collection, folders: Sequence[str]) -> list[tuple[tuple[Folder, ...], Request]]:

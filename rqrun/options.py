@@ -43,6 +43,7 @@ class RunOptions:
     export_globals: str | None = None
     aws_config: str | None = None
     strict_variables: bool = False
+    strict_input: bool = False  # unknown keys in collections and environments are errors (exit 3)
     fail_on_unsupported_scripts: bool = False
     quiet: bool = False
     color: bool = False

@@ -128,6 +128,8 @@ class Runner:
                 started_at=_now(),
             )
         )
+        for warning in self.inputs.warnings:  # the loaders' (unknown keys, no requests), once per run
+            self.bus.emit(ev.RunWarning(self.redactor.redact(str(warning))))
         aborted: str | None = None
         try:
             aborted = self._iterations()

@@ -7,6 +7,11 @@ module knows nothing about how secrets are stored.
 
 A value may itself contain placeholders (a composite value); they are rendered in turn, and a
 cycle is left unrendered with a warning instead of looping.
+
+Rendering is bounded: a :class:`Renderer` (one per request) builds at most
+:data:`MAX_RENDERED_CHARS` characters in all, so values that repeat each other ("a1 is
+{{a0}}{{a0}}", thirty levels deep) fail that request with :class:`RenderTooLarge` before
+the parent process builds hundreds of megabytes or never finishes.
 """
 
 from __future__ import annotations
@@ -18,12 +23,14 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
 from rqrun import dynamic
-from rqrun.errors import SecretNotFound
+from rqrun.errors import RequestSendError, SecretNotFound
 
 __all__ = [
     "PLACEHOLDER",
     "Scopes",
     "Renderer",
+    "RenderTooLarge",
+    "MAX_RENDERED_CHARS",
     "to_text",
     "placeholders_in",
 ]
@@ -39,6 +46,19 @@ MAX_DEPTH = 32
 #: Composite expansions one top-level render may make: values that double at each level
 #: ("billion laughs") stop here instead of eating the machine.
 MAX_EXPANSIONS = 10_000
+
+#: Characters one Renderer may build while rendering one request (URL, headers, body, auth),
+#: every intermediate expansion counted. 16 MiB is far above real requests (API gateways cap
+#: bodies at 10 MB, most servers at 1 MB; static text without placeholders costs nothing) and
+#: keeps the worst case of the parent process at tens of MB, not gigabytes.
+MAX_RENDERED_CHARS = 16 * 1024 * 1024
+
+
+class RenderTooLarge(RequestSendError):
+    """Variables expanded past :data:`MAX_RENDERED_CHARS`: the request fails, nothing is sent."""
+
+    def __init__(self, message: str, **kwargs: object) -> None:
+        super().__init__(message, kind="too-large", **kwargs)  # type: ignore[arg-type]
 
 
 def to_text(value: Any) -> str:
@@ -106,7 +126,9 @@ class Renderer:
     unresolved: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     used_secrets: set[str] = field(default_factory=set)
+    max_chars: int = MAX_RENDERED_CHARS
     _expansions: int = 0
+    _built: int = 0  # characters built so far by this renderer, across every render
 
     def render(self, template: str) -> str:
         if "{{" not in template:
@@ -125,7 +147,43 @@ class Renderer:
         return value
 
     def _render(self, template: str, stack: tuple[str, ...]) -> str:
-        return PLACEHOLDER.sub(lambda m: self._replace(m, stack), template)
+        """``PLACEHOLDER.sub`` that counts what it will build and stops before building too much.
+
+        The count covers every level (the text a nested value renders to, and again the text
+        that holds it), so memory and time stay bounded by ``max_chars`` at any depth.
+        """
+        pieces: list[str] = []
+        size = 0
+        last = 0
+        for match in PLACEHOLDER.finditer(template):
+            literal = template[last : match.start()]
+            value = self._replace(match, stack)
+            pieces.append(literal)
+            pieces.append(value)
+            size += len(literal) + len(value)
+            if self._built + size > self.max_chars:
+                self._too_large(stack or (match.group(1),))
+            last = match.end()
+        if not pieces:
+            return template
+        pieces.append(template[last:])
+        size += len(template) - last
+        if self._built + size > self.max_chars:
+            self._too_large(stack)
+        self._built += size
+        return "".join(pieces)
+
+    def _too_large(self, stack: tuple[str, ...]) -> None:
+        where = ""
+        if stack:
+            name = stack[0] if len(stack[0]) <= 60 else stack[0][:57] + "..."
+            where = f" (expanding {{{{{name}}}}})"
+        mib = self.max_chars / (1024 * 1024)
+        limit = f"{self.max_chars:,} characters" + (f" ({mib:g} MiB)" if mib >= 1 else "")
+        raise RenderTooLarge(
+            f"variables expand to more than {limit} in this request{where}",
+            hint="a value that repeats other variables doubles with each level; check what sets them",
+        )
 
     def _replace(self, match: re.Match[str], stack: tuple[str, ...]) -> str:
         name = match.group(1)

@@ -72,6 +72,7 @@ def check(ctx: click.Context, collection: str, **params: Any) -> int:
         reporters=(),
         working_dir=params["working_dir"],
         insecure_file_read=params["insecure_file_read"],
+        strict_input=params["strict_input"],
     )
     inputs = load_inputs(options)
     redactor = Redactor()
@@ -89,12 +90,16 @@ def check(ctx: click.Context, collection: str, **params: Any) -> int:
                 if script is not None and script not in scripts:
                     scripts.append(script)
                     set_by_scripts.update(_SCRIPT_WRITES.findall(script.source))
+    render_failures: list[tuple[str, str]] = []
     for chain, request in runner.requests:
         path = " / ".join([*(f.name for f in chain[1:]), request.name])
         renderer = Renderer(runner.scopes_for(chain, row), vault=None)
         auth = effective_auth(chain, request)
-        for text in _templates(request) + [v for v in auth.params.values() if isinstance(v, str)]:
-            renderer.render(text)
+        try:
+            for text in _templates(request) + [v for v in auth.params.values() if isinstance(v, str)]:
+                renderer.render(text)
+        except RqrunError as exc:  # e.g. variables that expand past the rendering ceiling
+            render_failures.append((path, exc.one_line()))
         for file in _files(request):
             refused = runner.pipeline.files.refusal(file, what="file", where=f"{collection}: request {path!r}")
             if refused is not None:
@@ -108,8 +113,13 @@ def check(ctx: click.Context, collection: str, **params: Any) -> int:
     code = ExitCode.OK
     compile_failures = _compile_failures(scripts)
     echo(f"{inputs.collection.name}: {len(runner.requests)} requests, {len(scripts)} scripts")
+    for warning in inputs.warnings:
+        echo(f"warning: {warning}")
     for location, message in compile_failures:
         echo(f"script {location}: {message}")
+        code = max(code, ExitCode.RUN)
+    for location, message in render_failures:
+        echo(f"{location}: {message}")
         code = max(code, ExitCode.RUN)
     if missing_vault:
         present = _vault_has(options, list(missing_vault))

@@ -42,6 +42,7 @@ def input_options() -> Callable[[F], F]:
             click.option("--env-name", metavar="NAME", help="Pick one environment when the file holds several."),
             click.option("-g", "--globals", "globals_file", type=_FILE, help="Globals file."),
             click.option("-d", "--iteration-data", type=_FILE, help="CSV or JSON data file, one row per iteration."),
+            click.option("--strict-input", is_flag=True, help="Unknown keys in collections and environments are errors, not warnings."),
         ]
     )
 
@@ -131,6 +132,11 @@ def parse_assignments(values: tuple[str, ...], flag: str) -> dict[str, str]:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
             raise UsageError(f"{flag} expects KEY=VALUE, got {item!r}")
+        try:
+            item.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are not UTF-8 arrive as lone surrogates
+            shown = item.encode("utf-8", "backslashreplace").decode("utf-8")
+            raise UsageError(f"{flag} {shown} is not UTF-8 text", hint="pass the value as UTF-8") from None
         result[key.strip()] = value
     return result
 

@@ -59,6 +59,7 @@ def build_options(ctx: click.Context, collection: str, params: dict[str, Any]) -
         export_globals=params["export_globals"],
         aws_config=params["aws_config"],
         strict_variables=params["strict_variables"],
+        strict_input=params["strict_input"],
         fail_on_unsupported_scripts=params["fail_on_unsupported_scripts"],
         quiet=params["quiet"],
         color=color,

@@ -3,6 +3,10 @@
 The format is detected from the content, never the file name, because exports get renamed.
 Every problem is an :class:`~rqrun.errors.InputError` naming the file and the place; nothing
 else escapes, whatever the input (see ``_guard``).
+
+What loads but would be dropped (an unknown key such as ``postRequest``) or runs nothing (a
+collection without requests) is an :class:`InputWarning`, appended to the ``warnings`` list a
+caller passes; with ``strict=True`` the first unknown key is an InputError instead.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import TypeVar
 
 from rqrun.errors import InputError
 from rqrun.formats._reading import read_json
+from rqrun.formats._warnings import InputWarning, collecting, grouped
 from rqrun.formats.datafile import load_data as _load_data
 from rqrun.formats.environments import load_environments as _load_environments
 from rqrun.formats.postman import load_postman, looks_like_postman
@@ -63,16 +68,40 @@ def _collection(name: str) -> Collection:
     )
 
 
-def load_collection(path: str | os.PathLike[str]) -> Collection:
+def _checked(name: str, load: Callable[[], _T], warnings: list[InputWarning] | None, strict: bool,
+             empty: Callable[[_T], bool] = lambda _: False, empty_message: str = "") -> _T:
+    """Load with warnings collected: grouped into ``warnings``, or the first unknown key raised."""
+    with collecting() as found:
+        result = _guard(name, load)
+    if empty(result):
+        found.append(InputWarning(name, "", empty_message, "empty"))
+    found = grouped(found)
+    unknown = [w for w in found if w.code == "unknown-key"]
+    if strict and unknown:
+        first = unknown[0]
+        others = len(unknown) - 1
+        more = f"; {others} more unknown key{'s' if others > 1 else ''}" if others else ""
+        raise InputError(first.message, where=f"{first.file}: {first.place}",
+                         hint=f"--strict-input makes unknown keys errors{more}")
+    if warnings is not None:
+        warnings.extend(found)
+    return result
+
+
+def load_collection(path: str | os.PathLike[str], *, warnings: list[InputWarning] | None = None,
+                    strict: bool = False) -> Collection:
     """A Requestly export, a Requestly workspace folder, or a Postman v2.0/v2.1 collection."""
     name = os.fspath(path)
-    return _guard(name, lambda: _collection(name))
+    return _checked(name, lambda: _collection(name), warnings, strict,
+                    lambda c: next(iter(c.walk()), None) is None,
+                    "the collection holds no requests: nothing will run")
 
 
-def load_environments(path: str | os.PathLike[str]) -> list[Environment]:
+def load_environments(path: str | os.PathLike[str], *, warnings: list[InputWarning] | None = None,
+                      strict: bool = False) -> list[Environment]:
     """Every environment in an environment or globals file (Requestly, Postman, or flat JSON)."""
     name = os.fspath(path)
-    return _guard(name, lambda: _load_environments(name))
+    return _checked(name, lambda: _load_environments(name), warnings, strict)
 
 
 def load_data(path: str | os.PathLike[str]) -> list[dict[str, object]]:

@@ -8,8 +8,10 @@ a garbage file becomes one line for the user instead of a ``KeyError`` traceback
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ __all__ = [
     "Loc",
     "read_text",
     "read_json",
+    "parse_json",
     "type_name",
     "as_dict",
     "as_list",
@@ -94,17 +97,93 @@ def read_text(path: str | os.PathLike[str], *, what: str = "file", allow_empty: 
 
 
 def read_json(path: str | os.PathLike[str], *, what: str = "file") -> Any:
-    """Parse a JSON file; a syntax error names its line and column."""
+    """Parse a JSON file; a syntax error names its line and column (see :func:`parse_json`)."""
     name = os.fspath(path)
-    content = read_text(name, what=what)
+    return parse_json(read_text(name, what=what), name)
+
+
+class _BadNumber:
+    """Stands in for a number JSON does not allow, until the walk finds where it sits."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+# An escape of a UTF-16 surrogate: only then can the parsed text hold a lone one.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def parse_json(content: str, name: str) -> Any:
+    """``json.loads``, refusing what JSON itself refuses but Python's parser lets through.
+
+    ``NaN``, ``Infinity`` and numbers too large for a float (``1e400``) would reach reports and
+    the script worker as values no JSON writer accepts; a lone surrogate (``"\\ud800"``, half
+    of a UTF-16 pair) cannot be encoded as UTF-8 when it is sent or printed. Each is an
+    :class:`InputError` naming the file and the place, e.g. ``records[2].data.request.url``.
+    """
+    bad: list[_BadNumber] = []
+
+    def number(text: str) -> Any:
+        marker = _BadNumber(text)
+        bad.append(marker)
+        return marker
+
+    def parse_float(text: str) -> Any:
+        value = float(text)
+        return value if math.isfinite(value) else number(text)
+
+    def parse_int(text: str) -> Any:
+        digits = len(text) - text.startswith("-")
+        limit = sys.get_int_max_str_digits() or digits
+        return int(text) if digits <= limit else number(text)
+
     try:
-        return json.loads(content)
+        doc = json.loads(content, parse_constant=number, parse_float=parse_float, parse_int=parse_int)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"invalid JSON: {exc.msg}", where=f"{name}:{exc.lineno}:{exc.colno}"
         ) from None
     except RecursionError:
         raise InputError("JSON nested too deeply", where=name) from None
+    if bad or _SURROGATE_ESCAPE.search(content):
+        _refuse_non_json(doc, Loc(name))
+    return doc
+
+
+def _refuse_non_json(doc: Any, root: Loc) -> None:
+    """Raise at the first non-finite or oversized number, or lone surrogate, in document order."""
+    stack: list[tuple[Any, Loc]] = [(doc, root)]
+    while stack:
+        node, loc = stack.pop()
+        if isinstance(node, _BadNumber):
+            if len(node.text) > 40:
+                message = f"a number of {len(node.text)} digits is too long to read"
+            else:
+                message = f"{node.text} is not a finite number (JSON has no NaN or Infinity)"
+            raise loc.error(message, hint="write a finite number, or put the value in quotes as text")
+        if isinstance(node, str):
+            _refuse_surrogate(node, loc)
+        elif isinstance(node, dict):
+            children = []
+            for key, value in node.items():
+                _refuse_surrogate(key, loc.key(key))  # Loc writes such a key as a JSON escape
+                children.append((value, loc.key(key)))
+            stack.extend(reversed(children))
+        elif isinstance(node, list):
+            stack.extend(reversed([(value, loc.at(i)) for i, value in enumerate(node)]))
+
+
+def _refuse_surrogate(text: str, loc: Loc) -> None:
+    found = _SURROGATE.search(text)
+    if found is not None:
+        escape = f"\\u{ord(found.group()):04x}"
+        raise loc.error(
+            f"text holds a lone surrogate {escape} (half of a UTF-16 pair, not a character)",
+            hint=f"fix or remove the {escape} escape",
+        )
 
 
 def type_name(value: object) -> str:

@@ -2,20 +2,24 @@
 
 CSV cells are typed the way Requestly types them (numbers and booleans), but only when the
 conversion is lossless: ``"42"`` becomes 42, while ``"007"`` and ``"2.00"`` stay text, so a
-sort code or an amount is sent exactly as the file wrote it.
+sort code or an amount is sent exactly as the file wrote it. ``inf``, ``nan`` and
+``-Infinity`` stay text too: a non-finite number has no JSON spelling for reports or scripts.
+
+A malformed CSV (an unterminated quote, a row shorter or longer than the header) is an
+:class:`InputError` at ``file:line``; JSON data files refuse NaN, Infinity and lone
+surrogates the way every JSON input does (``_reading.parse_json``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import re
 from typing import Any
 
 from rqrun.errors import InputError
-from rqrun.formats._reading import Loc, read_text, type_name
+from rqrun.formats._reading import Loc, parse_json, read_text, type_name
 
 __all__ = ["load_data", "typed_cell"]
 
@@ -38,23 +42,52 @@ def typed_cell(cell: str) -> str | int | float | bool:
     return cell
 
 
-def _csv(name: str, content: str) -> list[dict[str, object]]:
-    """A header row, then one row per iteration; blank lines are skipped, short rows padded with ``""``."""
-    reader = csv.reader(io.StringIO(content, newline=""), strict=False)
+def _records(name: str, content: str) -> tuple[list[str] | None, list[tuple[int, list[str]]]]:
+    """The header and ``(line, cells)`` per non-blank row; a quoting error names the row's first line.
+
+    ``strict`` makes the csv module refuse what it would otherwise guess at: text after a
+    closing quote, and a quote that never closes (which would swallow every later row into
+    one cell and quietly run fewer iterations).
+    """
+    reader = csv.reader(io.StringIO(content, newline=""), strict=True)
     header: list[str] | None = None
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    try:
-        for record in reader:
-            if not record:
-                continue
-            if header is None:
-                header = [cell.strip() for cell in record]
-                continue
-            rows.append(record)
-            lines.append(reader.line_num)
-    except csv.Error as exc:
-        raise InputError(f"invalid CSV: {exc}", where=f"{name}:{reader.line_num}") from None
+    rows: list[tuple[int, list[str]]] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                raise InputError(
+                    "unterminated quote: the quoted cell that starts on this line never ends",
+                    where=f"{name}:{start}",
+                    hint='close it with "; a quote inside a quoted cell is written ""',
+                ) from None
+            spans = f" in the row that starts on line {start}" if reader.line_num > start else ""
+            raise InputError(
+                f"invalid CSV: {exc}{spans}",
+                where=f"{name}:{reader.line_num}",
+                hint='a quoted cell ends at the next comma or line end; write "" for a quote inside it',
+            ) from None
+        if not record:
+            continue
+        if header is None:
+            header = [cell.strip() for cell in record]
+        else:
+            rows.append((start, record))
+    return header, rows
+
+
+def _csv(name: str, content: str) -> list[dict[str, object]]:
+    """A header row, then one row per iteration with exactly the header's cells; blank lines are skipped.
+
+    A row may carry extra empty cells (spreadsheets pad ragged rows with commas), but a row
+    with fewer cells than the header names, or a value past the last column, is an error:
+    padding or dropping would run the iteration with data the file does not hold.
+    """
+    header, rows = _records(name, content)
     if header is None:
         raise InputError("data file is empty", where=name)
     seen: set[str] = set()
@@ -62,15 +95,21 @@ def _csv(name: str, content: str) -> list[dict[str, object]]:
         if title and title in seen:
             raise InputError(f"column {col + 1} repeats the name {title!r}", where=f"{name}:1")
         seen.add(title)
+    named = max((col + 1 for col, title in enumerate(header) if title), default=0)
     result: list[dict[str, object]] = []
-    for record, line in zip(rows, lines):
-        if len(record) > len(header):
-            extra = record[len(header):]
-            if any(cell.strip() for cell in extra):
-                raise InputError(
-                    f"row has {len(record)} cells but the header names {len(header)} columns",
-                    where=f"{name}:{line}",
-                )
+    for line, record in rows:
+        if len(record) < named:
+            raise InputError(
+                f"row has {len(record)} cells but the header names {named} columns",
+                where=f"{name}:{line}",
+                hint="add the missing cells; an empty value is nothing between two commas",
+            )
+        if len(record) > len(header) and any(cell.strip() for cell in record[len(header):]):
+            raise InputError(
+                f"row has {len(record)} cells but the header names {len(header)} columns",
+                where=f"{name}:{line}",
+                hint="quote a value that holds a comma",
+            )
         row: dict[str, object] = {}
         for col, title in enumerate(header):
             cell = record[col] if col < len(record) else ""
@@ -86,12 +125,7 @@ def _csv(name: str, content: str) -> list[dict[str, object]]:
 def _json(name: str, content: str) -> list[dict[str, object]]:
     """An array of flat objects whose values are strings, numbers, booleans or null."""
     loc = Loc(name)
-    try:
-        doc: Any = json.loads(content)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg}", where=f"{name}:{exc.lineno}:{exc.colno}") from None
-    except RecursionError:
-        raise InputError("JSON nested too deeply", where=name) from None
+    doc: Any = parse_json(content, name)
     if not isinstance(doc, list):
         raise loc.error(f"expected an array of objects (one per iteration), got {type_name(doc)}")
     result: list[dict[str, object]] = []

@@ -12,10 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from rqrun.formats._reading import Loc, as_dict, as_list, flag, read_json, scalar, text
-from rqrun.formats.requestly import parse_variables
+from rqrun.formats._warnings import check_keys
+from rqrun.formats.requestly import check_schema_version, parse_variables
 from rqrun.model import Environment, Variable
 
 __all__ = ["load_environments", "environment_from_object"]
+
+# Keys of a Postman variable row, and of a Requestly (export or workspace) environment object.
+_POSTMAN_ROW_KEYS = frozenset({"key", "value", "enabled", "disabled", "type", "description"})
+_ENVIRONMENT_KEYS = frozenset({
+    "id", "name", "variables", "isGlobal", "ownerId", "createdBy", "updatedBy", "createdTs", "updatedTs",
+})
 
 _EXPECTED = (
     "expected a Requestly environment export, a Postman environment or globals file, "
@@ -33,6 +40,7 @@ def _postman(doc: dict[str, Any], loc: Loc, default_name: str) -> Environment:
     for i, row in enumerate(as_list(doc.get("values"), vloc)):
         rloc = vloc.at(i)
         row = as_dict(row, rloc)
+        check_keys(row, rloc, _POSTMAN_ROW_KEYS, {"name": "key"})
         key = text(row.get("key"), rloc.key("key"))
         if not key:
             continue
@@ -51,6 +59,7 @@ def environment_from_object(doc: object, loc: Loc, default_name: str) -> Environ
     obj = as_dict(doc, loc)
     if isinstance(obj.get("values"), list):
         return _postman(obj, loc, default_name)
+    check_keys(obj, loc, _ENVIRONMENT_KEYS)
     name = text(obj.get("name"), loc.key("name")) or default_name
     variables = parse_variables(obj.get("variables"), loc.key("variables"))
     is_global = flag(obj.get("isGlobal"), loc.key("isGlobal"), False) or obj.get("id") == "global"
@@ -76,6 +85,8 @@ def load_environments(path: str | os.PathLike[str]) -> list[Environment]:
     if not isinstance(doc, dict):
         raise loc.error(_EXPECTED)
     if "environments" in doc:
+        check_schema_version(doc, loc)
+        check_keys(doc, loc, ("schema_version", "environments"))
         eloc = loc.key("environments")
         return [
             environment_from_object(env, eloc.at(i), f"environment {i + 1}")

@@ -24,6 +24,7 @@ from rqrun.formats._reading import (
     split_url,
     text,
 )
+from rqrun.formats._warnings import check_keys, suggestion
 from rqrun.formats.requestly import root_auth
 from rqrun.model import (
     Auth,
@@ -63,6 +64,33 @@ _SETTING_NAMES = {
     "insecureHTTPParser": "insecure_http_parser",
     "disableUrlEncoding": "disable_url_encoding",
 }
+
+
+# The keys of each object in collection schema v2.0/v2.1, plus what Postman's own exports add
+# (``uid``, ``equals`` on query rows, ``type``/``name`` on headers, ``packages`` and
+# ``requests`` on scripts, the working-directory flags on form rows). Keys starting with
+# ``_`` (``_postman_id``, ``_postman_isSubFolder``) are never reported.
+_COLLECTION_KEYS = frozenset({"info", "item", "event", "variable", "variables", "auth", "protocolProfileBehavior"})
+_FOLDER_KEYS = frozenset({"id", "uid", "name", "description", "variable", "item", "event", "auth",
+                          "protocolProfileBehavior"})
+_ITEM_KEYS = frozenset({"id", "uid", "name", "description", "variable", "event", "request", "response",
+                        "protocolProfileBehavior"})
+_REQUEST_KEYS = frozenset({"url", "auth", "proxy", "certificate", "method", "description", "header", "body"})
+_URL_KEYS = frozenset({"raw", "protocol", "host", "path", "port", "query", "hash", "variable"})
+_ROW_KEYS = frozenset({"key", "value", "disabled", "enabled", "description", "type", "equals", "id", "warning",
+                       "system"})
+_FORM_KEYS = _ROW_KEYS | {"src", "contentType", "fileNotInWorkingDirectoryWarning", "filesNotInWorkingDirectory"}
+_BODY_KEYS = frozenset({"mode", "raw", "urlencoded", "formdata", "file", "graphql", "options", "disabled"})
+_EVENT_KEYS = frozenset({"id", "listen", "script", "disabled"})
+_SCRIPT_KEYS = frozenset({"id", "type", "exec", "src", "name", "packages", "requests"})
+_VARIABLE_KEYS = frozenset({"id", "key", "value", "type", "name", "description", "system", "disabled"})
+_ALIASES = {"headers": "header", "requests": "request", "items": "item", "events": "event",
+            "variables": "variable", "params": "query", "name": "key"}
+
+
+def _check_row(row: dict[str, Any], loc: Loc, known: frozenset[str]) -> None:
+    """Postman writes ``name`` beside ``key`` on headers; ``name`` alone is a mistake."""
+    check_keys(row, loc, known | {"name"} if "key" in row else known, _ALIASES)
 
 
 def looks_like_postman(doc: object) -> bool:
@@ -130,6 +158,7 @@ class _Loader:
                     rows.append(KeyValue(key.strip(), val.strip()))
                 continue
             row = as_dict(row, rloc)
+            _check_row(row, rloc, _ROW_KEYS)
             key = text(row.get("key", row.get("id")), rloc.key("key"))
             if not key and row.get("value") in (None, ""):
                 continue
@@ -149,6 +178,7 @@ class _Loader:
         for i, row in enumerate([] if value is None else as_list(value, loc)):
             rloc = loc.at(i)
             row = as_dict(row, rloc)
+            check_keys(row, rloc, _VARIABLE_KEYS, _ALIASES)
             key = text(row.get("key", row.get("id")), rloc.key("key"))
             if not key:
                 continue
@@ -205,11 +235,13 @@ class _Loader:
         for i, event in enumerate([] if value is None else as_list(value, loc)):
             eloc = loc.at(i)
             event = as_dict(event, eloc)
+            check_keys(event, eloc, _EVENT_KEYS)
             listen = text(event.get("listen"), eloc.key("listen"))
             if listen not in found or flag(event.get("disabled"), eloc.key("disabled"), False):
                 continue
             script = get_dict(event, "script", eloc)
             sloc = eloc.key("script")
+            check_keys(script, sloc, _SCRIPT_KEYS)
             exec_value = script.get("exec")
             xloc = sloc.key("exec")
             if isinstance(exec_value, list):
@@ -250,6 +282,7 @@ class _Loader:
             base, query = split_url(value.strip())
             return base, [KeyValue(k, v) for k, v in parse_query(query or "")], []
         obj = as_dict(value, loc)
+        check_keys(obj, loc, _URL_KEYS, _ALIASES)
         path_vars = self.kv_list(obj.get("variable"), loc.key("variable"))
         if obj.get("host") is None and obj.get("path") is None:
             base, query_text = split_url(text(obj.get("raw"), loc.key("raw")).strip())
@@ -292,6 +325,7 @@ class _Loader:
         if value is None:
             return Body()
         obj = as_dict(value, loc)
+        check_keys(obj, loc, _BODY_KEYS)
         if flag(obj.get("disabled"), loc.key("disabled"), False):
             return Body()
         mode = text(obj.get("mode"), loc.key("mode"))
@@ -339,6 +373,7 @@ class _Loader:
         for i, row in enumerate([] if value in (None, "") else as_list(value, loc)):
             rloc = loc.at(i)
             row = as_dict(row, rloc)
+            _check_row(row, rloc, _FORM_KEYS)
             key = text(row.get("key"), rloc.key("key"))
             enabled = _enabled(row, rloc)
             content_type = opt_text(row.get("contentType"), rloc.key("contentType")) or None
@@ -364,6 +399,7 @@ class _Loader:
         if isinstance(raw, str):
             raw = {"url": raw}
         req = as_dict(raw, rloc)
+        check_keys(req, rloc, _REQUEST_KEYS, _ALIASES)
         method = text(req.get("method"), rloc.key("method"), "GET").strip().upper() or "GET"
         url, query, path_vars = self.url(req.get("url"), rloc.key("url"))
         body = self.body(req.get("body"), rloc.key("body"))
@@ -396,6 +432,7 @@ class _Loader:
             ipath = f"{index_path}/{i}"
             rid = text(item.get("id", item.get("_postman_id")), iloc.key("id")) or _stable_id(self.path, ipath, where)
             if "item" in item and item["item"] is not None:
+                check_keys(item, iloc, _FOLDER_KEYS, _ALIASES)
                 behaviour = {**inherited, **self.settings(item.get("protocolProfileBehavior"), iloc.key("protocolProfileBehavior"))}
                 result.append(
                     Folder(
@@ -408,9 +445,12 @@ class _Loader:
                     )
                 )
             elif "request" in item and item["request"] is not None:
+                check_keys(item, iloc, _ITEM_KEYS, _ALIASES)
                 result.append(self.request(item, iloc, rid, name, where, inherited))
             else:
-                raise iloc.error("item has neither 'request' nor 'item'")
+                guesses = [k for k in item if suggestion(k, ("request", "item"), _ALIASES) and k not in _ITEM_KEYS]
+                hint = f"did you mean 'request' or 'item' instead of {guesses[0]!r}?" if guesses else None
+                raise iloc.error("item has neither 'request' nor 'item'", hint=hint)
         return result
 
 
@@ -432,6 +472,7 @@ def load_postman(path: str, doc: dict[str, Any]) -> Collection:
         )
     name = text(info.get("name"), iloc.key("name")) or os.path.splitext(os.path.basename(path))[0]
     rid = text(info.get("_postman_id", info.get("id")), iloc.key("_postman_id")) or _stable_id(path, "", name)
+    check_keys(doc, loc, _COLLECTION_KEYS, _ALIASES)
     loader = _Loader(path)
     behaviour = loader.settings(doc.get("protocolProfileBehavior"), loc.key("protocolProfileBehavior"))
     if doc.get("item") is None:

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from rqrun.errors import InputError
 from rqrun.formats._reading import (
     Loc,
     as_dict,
@@ -24,6 +25,7 @@ from rqrun.formats._reading import (
     split_url,
     text,
 )
+from rqrun.formats._warnings import check_keys
 from rqrun.model import (
     Auth,
     Body,
@@ -40,7 +42,10 @@ from rqrun.model import (
 )
 
 __all__ = [
+    "SCHEMA_VERSIONS",
+    "REQUEST_KEYS",
     "load_export",
+    "check_schema_version",
     "parse_auth",
     "parse_variables",
     "parse_scripts",
@@ -55,6 +60,49 @@ _TEXT_TYPES = frozenset(
 _URLENCODED = "application/x-www-form-urlencoded"
 _MULTIPART = "multipart/form-data"
 
+#: The export versions rqrun reads. Requestly has written only 1.0.0 so far; a new version may
+#: move fields, so it is refused rather than half-read.
+SCHEMA_VERSIONS = ("1.0.0",)
+
+# The keys each object of the format uses (Requestly's RecordMetadata, ApiEntry, HttpRequest,
+# GraphQLRequest, KeyValuePair and EnvironmentVariableData types, and the desktop app's
+# local-workspace schema). Anything else gets an "unknown key" warning (see _warnings).
+_RECORD_KEYS = frozenset({
+    "id", "name", "description", "collectionId", "rank", "isExample", "deleted", "type", "data",
+    "ownerId", "createdBy", "updatedBy", "createdTs", "updatedTs", "parentRequestId",
+})
+_COLLECTION_DATA_KEYS = frozenset({"variables", "variablesOrder", "auth", "scripts", "children"})
+_API_DATA_KEYS = frozenset({"type", "request", "response", "auth", "scripts", "testResults", "examples"})
+REQUEST_KEYS = frozenset({
+    "url", "method", "headers", "queryParams", "pathVariables", "body", "bodyContainer", "contentType",
+    "includeCredentials", "operation", "variables", "operationName",
+})
+_ROW_KEYS = frozenset({"id", "key", "value", "isEnabled", "type", "description", "dataType"})
+_ROW_ALIASES = {"name": "key", "enabled": "isEnabled", "disabled": "isEnabled", "active": "isEnabled"}
+_FILE_KEYS = frozenset({"id", "name", "path", "size", "source"})
+_SCRIPT_KEYS = frozenset({"preRequest", "postResponse"})
+_SCRIPT_ALIASES = {
+    "postRequest": "postResponse", "post_request": "postResponse", "post_response": "postResponse",
+    "pre_request": "preRequest", "test": "postResponse", "tests": "postResponse",
+}
+_AUTH_KEYS = frozenset({"currentAuthType", "authConfigStore"})
+_VARIABLE_KEYS = frozenset({
+    "id", "key", "syncValue", "localValue", "value", "type", "isPersisted", "isSecret", "description",
+})
+
+
+def check_schema_version(doc: dict[str, Any], loc: Loc) -> None:
+    """An export whose ``schema_version`` rqrun does not know is refused (absent is accepted)."""
+    if "schema_version" not in doc:
+        return
+    version = text(doc.get("schema_version"), loc.key("schema_version"))
+    if version not in SCHEMA_VERSIONS:
+        raise InputError(
+            f"{version!r} is not an export version rqrun reads (it reads {', '.join(SCHEMA_VERSIONS)})",
+            where=str(loc.key("schema_version")),
+            hint="export it again from a Requestly version that writes 1.0.0, or upgrade rqrun",
+        )
+
 
 def root_auth(auth: Auth) -> Auth:
     """A root that inherits inherits nothing: say ``none`` so the runner need not know the rule."""
@@ -66,6 +114,7 @@ def parse_auth(value: object, loc: Loc, default: str) -> Auth:
     if value is None:
         return Auth(default)  # type: ignore[arg-type]
     obj = as_dict(value, loc)
+    check_keys(obj, loc, _AUTH_KEYS)
     kind_value = obj.get("currentAuthType")
     if kind_value is None:
         return Auth(default)  # type: ignore[arg-type]
@@ -121,6 +170,7 @@ def parse_variables(value: object, loc: Loc, order: object = None) -> list[Varia
     result: list[Variable] = []
     for key, entry, eloc in entries:
         entry = as_dict(entry, eloc)
+        check_keys(entry, eloc, _VARIABLE_KEYS)
         local = scalar(entry.get("localValue"), eloc.key("localValue"))
         if local is not None and local != "":
             current = local
@@ -144,6 +194,7 @@ def parse_scripts(value: object, loc: Loc, where: str) -> Scripts:
     if value is None:
         return Scripts()
     obj = as_dict(value, loc)
+    check_keys(obj, loc, _SCRIPT_KEYS, _SCRIPT_ALIASES)
     scripts = Scripts()
     for name, label, attr in (
         ("preRequest", "pre-request", "pre_request"),
@@ -161,6 +212,7 @@ def _rows(value: object, loc: Loc) -> list[KeyValue]:
     for i, row in enumerate([] if value is None else as_list(value, loc)):
         rloc = loc.at(i)
         row = as_dict(row, rloc)
+        check_keys(row, rloc, _ROW_KEYS, _ROW_ALIASES)
         key = text(row.get("key"), rloc.key("key"))
         if not key.strip():
             continue
@@ -186,6 +238,7 @@ def _form_parts(value: object, loc: Loc, base_dir: str) -> list[FormPart]:
     for i, row in enumerate(as_list(value, loc)):
         rloc = loc.at(i)
         row = as_dict(row, rloc)
+        check_keys(row, rloc, _ROW_KEYS, _ROW_ALIASES)
         key = text(row.get("key"), rloc.key("key"))
         if not key.strip():
             continue
@@ -197,6 +250,7 @@ def _form_parts(value: object, loc: Loc, base_dir: str) -> list[FormPart]:
             for j, entry in enumerate(raw):
                 floc = vloc.at(j)
                 entry = as_dict(entry, floc)
+                check_keys(entry, floc, _FILE_KEYS)
                 path = text(entry.get("path"), floc.key("path"))
                 if not path:
                     raise floc.error("file entry has no path")
@@ -250,9 +304,11 @@ def parse_request(
     scripts: Scripts,
     description: str,
     base_dir: str,
+    known_keys: frozenset[str] = REQUEST_KEYS,
 ) -> Request:
     """A request from Requestly's ``request`` object (HTTP or GraphQL)."""
     req = as_dict(req_value if req_value is not None else {}, loc)
+    check_keys(req, loc, known_keys)
     kind = text(kind_value, loc, "http") or "http"
     url, query = _url_and_query(req, loc)
     headers = _rows(req.get("headers"), loc.key("headers"))
@@ -334,6 +390,8 @@ def _missing_parent(rid: str, parent: str, loc: Loc, scan: tuple[dict[str, str],
 def load_export(path: str, doc: dict[str, Any]) -> Collection:
     """Build the tree from the flat ``records`` list (see the module docstring)."""
     loc = Loc(path)
+    check_schema_version(doc, loc)
+    check_keys(doc, loc, ("schema_version", "records"))
     records_loc = loc.key("records")
     records = as_list(doc.get("records"), records_loc)
     base_dir = os.path.dirname(os.path.abspath(path))
@@ -354,6 +412,7 @@ def load_export(path: str, doc: dict[str, Any]) -> Collection:
             continue
         if rtype not in ("collection", "api"):
             raise rloc.key("type").error(f"unknown record type {rtype!r}", hint="expected collection or api")
+        check_keys(rec, rloc, _RECORD_KEYS)
         rid = text(rec.get("id"), rloc.key("id")) or f"records[{i}]"
         if rid in seen:
             raise rloc.key("id").error(f"duplicate record id {rid!r}")
@@ -363,6 +422,7 @@ def load_export(path: str, doc: dict[str, Any]) -> Collection:
         description = text(rec.get("description"), rloc.key("description"))
         data = get_dict(rec, "data", rloc)
         dloc = rloc.key("data")
+        check_keys(data, dloc, _COLLECTION_DATA_KEYS if rtype == "collection" else _API_DATA_KEYS)
         if parent_id:
             if parent_id in gone:
                 gone.add(rid)  # the parent was deleted, so its children are gone too

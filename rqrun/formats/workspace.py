@@ -17,13 +17,18 @@ from typing import Any
 from rqrun.errors import InputError
 from rqrun.formats._reading import Loc, as_dict, as_list, read_json, read_text, text
 from rqrun.formats.environments import environment_from_object
-from rqrun.formats.requestly import parse_auth, parse_request, parse_scripts, parse_variables, root_auth
+from rqrun.formats._warnings import check_keys
+from rqrun.formats.requestly import REQUEST_KEYS, parse_auth, parse_request, parse_scripts, parse_variables, root_auth
 from rqrun.model import Auth, Collection, Environment, Folder, Item, Request, Variable
 
 __all__ = ["load_workspace", "is_workspace"]
 
 _CONFIG = "requestly.json"
 _SPECIAL = {"vars.json", "auth.json"}
+# In this format a request file holds its own auth and scripts (the desktop app's schemas.ts).
+_FILE_KEYS = frozenset({"id", "name", "rank", "description", "request"})
+_REQUEST_KEYS = REQUEST_KEYS | {"type", "auth", "scripts", "description"}
+_CONFIG_KEYS = frozenset({"version", "exclude"})
 
 
 def is_workspace(path: str | os.PathLike[str]) -> bool:
@@ -71,6 +76,7 @@ class _Walker:
         """One request file, with its sort key."""
         doc = as_dict(read_json(file, what="request file"), Loc(file))
         loc = Loc(file)
+        check_keys(doc, loc, _FILE_KEYS, {"requests": "request"})
         rloc = loc.key("request")
         req = as_dict(doc.get("request"), rloc) if doc.get("request") is not None else {}
         rank = doc.get("rank")
@@ -90,6 +96,7 @@ class _Walker:
             scripts=parse_scripts(req.get("scripts"), rloc.key("scripts"), where),
             description=text(req.get("description", doc.get("description")), rloc.key("description")),
             base_dir=os.path.dirname(os.path.abspath(file)),
+            known_keys=_REQUEST_KEYS,
         )
         key = (0 if rank is not None else 1, text(rank, loc.key("rank")) if rank is not None else "", os.path.basename(file))
         return key, request
@@ -156,6 +163,7 @@ def _config(root: str) -> list[str]:
             return []
         raise
     config = as_dict(doc, loc)
+    check_keys(config, loc, _CONFIG_KEYS)
     raw = config.get("exclude")
     if raw is None:
         return []

@@ -178,3 +178,59 @@ def test_exponential_composites_stop_at_the_expansion_budget():
     out = r.render("{{v0}}")
     assert len(out) < 10_000_000
     assert any("expand more than" in w for w in r.warnings)
+
+
+def _doubling_chain(levels: int, leaf: str) -> dict[str, str]:
+    env = {"a0": leaf}
+    env.update({f"a{i}": "{{a%d}}{{a%d}}" % (i - 1, i - 1) for i in range(1, levels + 1)})
+    return env
+
+
+def test_doubling_values_fail_the_request_at_the_size_ceiling():
+    from rqrun.variables import MAX_RENDERED_CHARS, RenderTooLarge
+
+    r = Renderer(scopes(run=_doubling_chain(30, "x" * 1000)))
+    with pytest.raises(RenderTooLarge) as info:
+        r.render("http://h/{{a30}}")
+    assert info.value.kind == "too-large"
+    assert info.value.one_line().startswith("variables expand to more than 16,777,216 characters (16 MiB) in this request")
+    assert "{{a30}}" in info.value.message
+    assert MAX_RENDERED_CHARS == 16 * 1024 * 1024
+
+
+def test_the_ceiling_counts_every_field_of_one_request_but_not_plain_text():
+    from rqrun.variables import RenderTooLarge
+
+    r = Renderer(scopes(environment={"v": "y" * 600}), max_chars=1000)
+    assert r.render("z" * 5000) == "z" * 5000  # no placeholder: nothing is built
+    assert r.render("{{v}}") == "y" * 600
+    with pytest.raises(RenderTooLarge):
+        r.render("{{v}}")  # 1,200 characters for this renderer in all
+    assert Renderer(scopes(environment={"v": "y" * 600}), max_chars=1000).render("{{v}}") == "y" * 600
+
+
+def test_a_value_just_under_the_ceiling_renders():
+    r = Renderer(scopes(data={"big": "b" * 1000}), max_chars=1010)
+    assert r.render("<{{big}}>") == "<" + "b" * 1000 + ">"
+
+
+def test_nested_intermediate_text_counts_towards_the_ceiling():
+    from rqrun.variables import RenderTooLarge
+
+    env = {"a0": "{{leaf}}!", "a1": "{{a0}}", "a2": "{{a1}}", "leaf": "q" * 400}
+    assert Renderer(scopes(environment=env), max_chars=1700).render("{{a2}}") == "q" * 400 + "!"
+    with pytest.raises(RenderTooLarge) as info:
+        Renderer(scopes(environment=env), max_chars=1000).render("{{a2}}")
+    assert "{{a2}}" in info.value.message
+
+
+def test_the_ceiling_message_names_a_long_placeholder_briefly_and_a_literal_overflow_plainly():
+    from rqrun.variables import RenderTooLarge
+
+    long_name = "n" * 500
+    with pytest.raises(RenderTooLarge) as info:
+        Renderer(scopes(environment={long_name: "v" * 50}), max_chars=20).render("{{" + long_name + "}}")
+    assert "{{" + "n" * 57 + "...}}" in info.value.message and len(info.value.message) < 200
+    with pytest.raises(RenderTooLarge) as info:
+        Renderer(scopes(environment={"v": "1"}), max_chars=20).render("{{v}}" + "z" * 30)
+    assert info.value.message == "variables expand to more than 20 characters in this request"

@@ -46,10 +46,68 @@ def test_datafile__header_only_csv_has_no_rows(tmp_path: Path) -> None:
     assert load_data(path) == []
 
 
-def test_datafile__short_rows_are_padded_and_trailing_empty_columns_ignored(tmp_path: Path) -> None:
+def test_datafile__trailing_empty_columns_ignored(tmp_path: Path) -> None:
     path = tmp_path / "d.csv"
-    path.write_text("a,b,\n1\n2,x,\n")
-    assert load_data(path) == [{"a": 1, "b": ""}, {"a": 2, "b": "x"}]
+    path.write_text("a,b,\n1,\n2,x,\n3,y,,\n")
+    assert load_data(path) == [{"a": 1, "b": ""}, {"a": 2, "b": "x"}, {"a": 3, "b": "y"}]
+
+
+def test_datafile__quoted_cells_may_span_lines_and_hold_quotes(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text('a,b\n1,"two\nlines"\n2,"say ""hi"""\n3,x "y" z\n')
+    assert load_data(path) == [{"a": 1, "b": "two\nlines"}, {"a": 2, "b": 'say "hi"'}, {"a": 3, "b": 'x "y" z'}]
+
+
+@pytest.mark.parametrize(
+    ("content", "where", "message"),
+    [
+        ('a,b\n1,2\n"3,4\n5,6\n7,8\n', ":3", "unterminated quote"),
+        ('a,b\n"1\n', ":2", "unterminated quote"),
+        ("a,b,c\n1,2,3\n4,5\n", ":3", "row has 2 cells but the header names 3 columns"),
+        ("a,b,\n1\n", ":2", "row has 1 cells but the header names 2 columns"),
+        ("a,b\n1,2,3\n", ":2", "row has 3 cells but the header names 2 columns"),
+        ('a,b\n"x"y,2\n', ":2", "invalid CSV"),
+        ('a,b\n1,"x\ny"z\n', ":3", "in the row that starts on line 2"),
+    ],
+)
+def test_datafile__malformed_csv_names_the_line(tmp_path: Path, content: str, where: str, message: str) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text(content)
+    with pytest.raises(InputError) as info:
+        load_data(path)
+    line = info.value.one_line()
+    assert line.startswith(f"{path}{where}: ") and message in line and "\n" not in line
+
+
+@pytest.mark.parametrize("cell", ["inf", "-inf", "nan", "NaN", "Infinity", "-Infinity", "1e400", "1e5"])
+def test_datafile__non_finite_cells_stay_text(tmp_path: Path, cell: str) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text(f"n\n{cell}\n")
+    assert load_data(path) == [{"n": cell}]
+
+
+@pytest.mark.parametrize(
+    ("content", "place"),
+    [
+        ('[{"n": NaN}]', "[0].n: NaN is not a finite number"),
+        ('[{"a": 1}, {"n": -Infinity}]', "[1].n: -Infinity is not a finite number"),
+        ('[{"n": 1e999}]', "[0].n: 1e999 is not a finite number"),
+        ('[{"n": "a\\ud800"}]', "[0].n: text holds a lone surrogate \\ud800"),
+        ('[{"\\udfff": 1}]', '[0]["\\udfff"]: text holds a lone surrogate \\udfff'),
+    ],
+)
+def test_datafile__json_refuses_non_finite_numbers_and_lone_surrogates(tmp_path: Path, content: str, place: str) -> None:
+    path = tmp_path / "d.json"
+    path.write_text(content)
+    with pytest.raises(InputError) as info:
+        load_data(path)
+    assert info.value.one_line().startswith(f"{path}: {place}")
+
+
+def test_datafile__surrogate_pairs_are_one_character(tmp_path: Path) -> None:
+    path = tmp_path / "d.json"
+    path.write_text('[{"n": "\\ud83d\\ude00", "m": "\\\\ud800"}]')
+    assert load_data(path) == [{"n": "\U0001f600", "m": "\\ud800"}]
 
 
 def test_datafile__format_sniffed_without_extension(tmp_path: Path) -> None:

@@ -185,3 +185,121 @@ def test_properties__arbitrary_bytes(workdir: Path, content: bytes) -> None:
         _only_input_errors(load_collection, path)
         _only_input_errors(load_environments, path)
         _only_input_errors(load_data, path)
+
+
+# --- the rules added for non-JSON numbers, lone surrogates, CSV shape and unknown keys ----------
+
+non_json = st.sampled_from([float("nan"), float("inf"), float("-inf"), "\ud800", "a\udfffb", "\udc80x"])
+
+
+def _dump_non_json(doc: Any) -> str:
+    """What Python's json writes for NaN/Infinity and lone surrogates: what a careless tool writes."""
+    return json.dumps(doc, allow_nan=True)
+
+
+@SETTINGS
+@given(source=st.sampled_from(COLLECTIONS + ENVIRONMENTS), data=st.data())
+def test_properties__nan_infinity_or_lone_surrogate_anywhere_is_named(workdir: Path, source: Path, data: st.DataObject) -> None:
+    """Wherever such a value sits, every loader refuses the file with one line naming it."""
+    doc = json.loads(source.read_text())
+    place = data.draw(st.sampled_from(_paths(doc)), label="path")
+    bad = data.draw(non_json, label="value")
+    target = workdir / f"bad-{source.name}"
+    target.write_text(_dump_non_json(_replace(doc, place, bad)))
+    expected = "not a finite number" if isinstance(bad, float) else "lone surrogate"
+    for load in (load_collection, load_environments, load_data):
+        with pytest.raises(InputError) as info:
+            load(target)
+        line = info.value.one_line()
+        assert str(target) in line and "\n" not in line
+        assert expected in line  # found while parsing, before any loader looks at types
+        line.encode("utf-8")  # printable: the message never carries the surrogate itself
+
+
+@SETTINGS
+@given(key=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=5), data=st.data())
+def test_properties__lone_surrogate_in_a_key_is_named(workdir: Path, key: str, data: st.DataObject) -> None:
+    doc = json.loads(COLLECTIONS[0].read_text())
+    dicts = [p for p in _paths(doc) if isinstance(_get(doc, p), dict)]
+    place = data.draw(st.sampled_from(dicts), label="path")
+    _get(doc, place)[key + "\udbff"] = 1
+    target = workdir / "surrogate-key.json"
+    target.write_text(json.dumps(doc))
+    with pytest.raises(InputError, match="lone surrogate") as info:
+        load_collection(target)
+    info.value.one_line().encode("utf-8")
+
+
+def _get(doc: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        doc = doc[step]
+    return doc
+
+
+cells = st.text(alphabet=st.sampled_from(list('ab,"\n\r 1.-eé')) | st.characters(blacklist_categories=("Cs",)), max_size=8)
+
+
+@SETTINGS
+@given(width=st.integers(1, 4), data=st.data())
+def test_properties__csv_written_by_a_csv_writer_reads_back(workdir: Path, width: int, data: st.DataObject) -> None:
+    """Any table a CSV writer produces loads to exactly its rows (cells typed only when lossless)."""
+    import csv
+    import io
+
+    from rqrun.formats.datafile import typed_cell
+
+    header = [f"c{i}" for i in range(width)]
+    rows = data.draw(st.lists(st.lists(cells, min_size=width, max_size=width), max_size=5), label="rows")
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)  # "\r\n" lines: a cell holding \r or \n is quoted
+    writer.writerow(header)
+    writer.writerows(rows)
+    path = workdir / "table.csv"
+    path.write_text(out.getvalue(), encoding="utf-8", newline="")
+    loaded = load_data(path)
+    assert loaded == [{h: typed_cell(c) for h, c in zip(header, r)} for r in rows]
+
+
+@SETTINGS
+@given(width=st.integers(2, 4), data=st.data())
+def test_properties__csv_row_missing_a_cell_is_refused(workdir: Path, width: int, data: st.DataObject) -> None:
+    """Nothing is padded: a row with fewer cells than the header is an error at a line of the file."""
+    header = ",".join(f"c{i}" for i in range(width))
+    good = ",".join(str(i) for i in range(width))
+    count = data.draw(st.integers(1, 5), label="rows")
+    short = data.draw(st.integers(0, count - 1), label="short row")
+    lines = [header] + [",".join(str(i) for i in range(width - 1)) if n == short else good for n in range(count)]
+    path = workdir / "short.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputError) as info:
+        load_data(path)
+    assert info.value.one_line().startswith(f"{path}:{short + 2}: row has {width - 1} cells")
+
+
+@SETTINGS
+@given(source=st.sampled_from(COLLECTIONS), key=st.text(min_size=1, max_size=10).filter(lambda k: not k.startswith("_")),
+       data=st.data())
+def test_properties__an_added_key_warns_or_is_known_and_strict_agrees(workdir: Path, source: Path, key: str,
+                                                                      data: st.DataObject) -> None:
+    """A key added to any object: the load still succeeds; warnings are one-liners naming the file;
+    ``strict`` fails exactly when the lenient load warned about an unknown key."""
+    from rqrun.formats._warnings import InputWarning
+
+    doc = json.loads(source.read_text())
+    dicts = [p for p in _paths(doc) if isinstance(_get(doc, p), dict)]
+    place = data.draw(st.sampled_from(dicts), label="path")
+    _get(doc, place).setdefault(key, None)
+    target = workdir / f"key-{source.name}"
+    target.write_text(json.dumps(doc))
+    found: list[InputWarning] = []
+    result = _only_input_errors(lambda p: load_collection(p, warnings=found), target)
+    for warning in found:
+        text = str(warning)
+        assert text.startswith(str(target)) and "\n" not in text
+    unknown = [w for w in found if w.code == "unknown-key"]
+    try:
+        load_collection(target, strict=True)
+        strict_failed = False
+    except InputError:
+        strict_failed = True
+    assert strict_failed == (bool(unknown) or result is None)
