@@ -43,7 +43,7 @@ class RunOptions:
     export_globals: str | None = None
     aws_config: str | None = None
     strict_variables: bool = False
-    fail_on_unsupported_scripts: bool = False
+    allow_unsupported_scripts: bool = False  # a script rqrun cannot run warns instead of failing its request
     quiet: bool = False
     color: bool = False
     vault_path: str | None = None

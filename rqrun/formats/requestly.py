@@ -38,6 +38,7 @@ from rqrun.model import (
     Scripts,
     Variable,
 )
+from rqrun.script_language import Language, accepted_names, language_of_name
 
 __all__ = [
     "load_export",
@@ -140,10 +141,18 @@ def parse_variables(value: object, loc: Loc, order: object = None) -> list[Varia
 
 
 def parse_scripts(value: object, loc: Loc, where: str) -> Scripts:
-    """``{preRequest, postResponse}``; an empty script is no script."""
+    """``{preRequest, postResponse, language}``; an empty script is no script.
+
+    ``language`` (rqrun's own, optional) declares both scripts' language; without it the
+    content decides (see :mod:`rqrun.script_language`).
+    """
     if value is None:
         return Scripts()
     obj = as_dict(value, loc)
+    language = text(obj.get("language"), loc.key("language"))
+    if language_of_name(language) is Language.UNKNOWN:
+        raise loc.key("language").error(
+            f"unknown script language {language!r} (use one of {', '.join(accepted_names())})")
     scripts = Scripts()
     for name, label, attr in (
         ("preRequest", "pre-request", "pre_request"),
@@ -151,7 +160,7 @@ def parse_scripts(value: object, loc: Loc, where: str) -> Scripts:
     ):
         source = text(obj.get(name), loc.key(name))
         if source.strip():
-            setattr(scripts, attr, Script(source, "python", f"{where} {label}".strip()))
+            setattr(scripts, attr, Script(source, language, f"{where} {label}".strip()))
     return scripts
 
 
