@@ -454,9 +454,11 @@ class Runner:
         source_name = "pre-request" if phase == "prerequest" else "post-response"
         if not script.source.strip():
             return template, False
-        from rqrun.script_language import Language, decide, unsupported_message
+        from rqrun.script_language import Language, decide, only_comments, unsupported_message
 
         language = decide(script.source, script.language).language
+        if language is not Language.PYTHON and only_comments(script.source):
+            return template, False  # a JavaScript stub of comments: nothing to run
         if language is not Language.PYTHON:
             message = unsupported_message(script.location or source_name, script.language, language,
                                           self.options.allow_unsupported_scripts)

@@ -26,6 +26,7 @@ __all__ = [
     "decide",
     "language_of_name",
     "with_marker",
+    "only_comments",
     "parses_as_javascript",
     "unsupported_message",
     "unsupported_reason",
@@ -104,6 +105,11 @@ def with_marker(source: str, language: Language) -> str:
     return MARKERS[language] + "\n" + source
 
 
+def only_comments(source: str) -> bool:
+    """A script of ``//`` comments and blank lines (Postman's stubs): nothing to run or port."""
+    return all(not line.strip() or line.strip().startswith("//") for line in source.splitlines())
+
+
 def _python_error(source: str) -> tuple[str, int | None] | None:
     """None when ``source`` parses as Python, else the syntax error's message and line."""
     import ast
@@ -124,7 +130,7 @@ def parses_as_javascript(source: str) -> bool:
     whole before its first statement runs, so any text that parses stops at that ``throw``; a
     fresh context per check keeps declarations from one check out of the next.
     """
-    import quickjs
+    import quickjs  # type: ignore[import-untyped]  # no type information shipped
 
     for wrapped in (f"throw {_SENTINEL!r};\n{source}", f"throw {_SENTINEL!r};\n(async function () {{\n{source}\n}});"):
         context = quickjs.Context()

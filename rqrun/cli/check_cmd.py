@@ -121,7 +121,7 @@ def _script_problems(scripts: list[Script], allowed: bool) -> tuple[list[tuple[s
 
     The language is decided as ``run`` decides it (:func:`rqrun.script_language.decide`).
     """
-    from rqrun.script_language import Language, decide, unsupported_message, unsupported_reason
+    from rqrun.script_language import Language, decide, only_comments, unsupported_message, unsupported_reason
 
     failures: list[tuple[str, str]] = []
     not_run: list[str] = []
@@ -131,6 +131,8 @@ def _script_problems(scripts: list[Script], allowed: bool) -> tuple[list[tuple[s
         if language is Language.PYTHON:
             python.append(script)
             continue
+        if only_comments(script.source):
+            continue  # nothing to run, as in run
         if allowed:
             not_run.append(unsupported_message(script.location, script.language, language, True))
         else:

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from rqrun.formats.requestly_writer import Loss, collection_to_export, environments_to_export
 from rqrun.model import Collection, Environment, Folder, Request, Script, Scripts
-from rqrun.script_language import Language, decide, with_marker
+from rqrun.script_language import Language, decide, only_comments, with_marker
 
 __all__ = [
     "ImportResult",
@@ -76,11 +76,6 @@ def comment_out(source: str) -> str:
     return SCRIPT_HEADER + "".join(f"{line}\n" for line in body)
 
 
-def _only_comments(source: str) -> bool:
-    """A script of ``//`` comments and blank lines has nothing to port."""
-    return all(not line.strip() or line.strip().startswith("//") for line in source.splitlines())
-
-
 def _notable(source: str) -> list[str]:
     found: list[str] = []
     for pattern, label in _NOTABLE:
@@ -104,7 +99,7 @@ class _Converter:
         language = decide(script.source, script.language).language
         if language is Language.PYTHON:
             return script
-        if _only_comments(script.source):
+        if only_comments(script.source):
             return Script(comment_out(script.source), "python", script.location)
         what = f"{label} script"
         if language is Language.UNKNOWN:

@@ -197,3 +197,12 @@ def test_an_imported_postman_collection_fails_loudly_until_ported(run_cli: Any, 
     result = _run(run_cli, out)
     assert result.code == 4, result
     assert "cannot run JavaScript yet" in result.json["executions"][0]["error"]["message"]
+
+
+def test_a_javascript_stub_of_comments_has_nothing_to_run(run_cli: Any, tmp_path: Path, recording_server: Any) -> None:
+    """Postman's editor leaves ``// ...`` stubs; they fail nothing, in run and in check alike."""
+    path = _postman(tmp_path, recording_server.url, "text/javascript", "// set up later", "", "// really")
+    result = _run(run_cli, path)
+    assert result.code == 0 and recording_server.requests.paths == ["/probe"], result
+    check = run_cli("check", path)
+    assert check.code == 0, check
