@@ -110,7 +110,7 @@ def _matches(want: Any, got: Any) -> bool:
     return bool(want == got)
 
 
-_AS_PUBLISHED = [c for c in CASES if REALWORLD.is_dir() and (script_count(c) or uses_dynamic(c))]
+_AS_PUBLISHED = [c for c in CASES if REALWORLD.is_dir() and (script_count(c, stubs=True) or uses_dynamic(c))]
 @pytest.mark.parametrize(
     "case",
     _AS_PUBLISHED,
