@@ -49,7 +49,7 @@ class ErrorInfo:
     type: str
     source: str  # pre-request | post-response | request
     message: str
-    kind: str = ""  # finer detail: timeout, network, tls, compile, javascript, ...
+    kind: str = ""  # finer detail: timeout, network, tls, compile, unsupported, ...
     line: int | None = None
 
     def to_dict(self) -> dict[str, Any]:

@@ -91,7 +91,7 @@ class Auth:
 @dataclass
 class Script:
     source: str
-    language: str = "python"  # "python", "javascript" (declared by the file), or as declared
+    language: str = ""  # as the file declares it ("" when it does not); rqrun.script_language decides
     location: str = ""  # where it came from, for errors: "Folder/Request pre-request"
 
 

@@ -44,7 +44,7 @@ class RunOptions:
     aws_config: str | None = None
     strict_variables: bool = False
     strict_input: bool = False  # unknown keys in collections and environments are errors (exit 3)
-    fail_on_unsupported_scripts: bool = False
+    allow_unsupported_scripts: bool = False  # a script rqrun cannot run warns instead of failing its request
     quiet: bool = False
     color: bool = False
     vault_path: str | None = None

@@ -94,18 +94,21 @@ class ScriptRunner:
         source_name = "pre-request" if phase == "prerequest" else "post-response"
         if not script.source.strip():
             return template, False
-        if script.language.lower() not in ("python", "py", "text/python"):
-            message = f"{script.location or source_name}: {script.language} script not run (rqrun runs Python scripts)"
+        from rqrun.script_language import Language, decide, only_comments, unsupported_message
+
+        language = decide(script.source, script.language).language
+        if language is not Language.PYTHON and only_comments(script.source):
+            return template, False  # a JavaScript stub of comments: nothing to run
+        if language is not Language.PYTHON:
+            message = unsupported_message(
+                script.location or source_name, script.language, language, self.options.allow_unsupported_scripts
+            )
             return template, self._unsupported(script, message, source_name, cursor, record, it)
         from rqrun import script_bridge as bridge
 
         job = self._job(script, phase, cursor, scopes, template, prepared, response)
         host = ScriptHost(self, scopes, record)
         result = self.engine.run(job, host)
-        if result.error is not None and result.error.kind == "javascript":
-            # Requestly exports do not say which language a script is in; most are JavaScript.
-            message = f"{job.location}: javascript script not run (it looks like JavaScript; rqrun runs Python scripts)"
-            return template, self._unsupported(script, message, source_name, cursor, record, it)
         record.scripts_run += 1
         apply_scope_ops(scopes, result.scope_ops)
         if it.ops is not None:
@@ -182,11 +185,13 @@ class ScriptRunner:
     def _unsupported(
         self, script: Script, message: str, source_name: str, cursor: ev.Cursor, record: ExecutionRecord, it: IterationContext
     ) -> bool:
-        """A script rqrun cannot run: one warning per script, or an error with the flag. True: failed."""
-        if self.options.fail_on_unsupported_scripts:
+        """A script rqrun cannot run: an error, or one warning per script when allowed. True: failed."""
+        from rqrun.sandbox.model import FailureKind
+
+        if not self.options.allow_unsupported_scripts:
             record.scripts_run += 1
             record.scripts_failed += 1
-            record.error = ev.ErrorInfo("script", source_name, message, kind="unsupported")
+            record.error = ev.ErrorInfo("script", source_name, message, kind=FailureKind.UNSUPPORTED)
             return True
         with self._lock:
             first = id(script) not in self._reported

@@ -44,13 +44,15 @@ def _files(request: Request) -> list[str]:
 @file_options()
 @click.option("--env-var", "env_vars", multiple=True, metavar="KEY=VALUE", help="Set an environment variable.")
 @click.option("--global-var", "global_vars", multiple=True, metavar="KEY=VALUE", help="Set a global variable.")
+@click.option("--allow-unsupported-scripts", is_flag=True,
+              help="As in run: list scripts rqrun cannot run (JavaScript) without failing the check.")
 @click.pass_context
 def check(ctx: click.Context, collection: str, **params: Any) -> int:
     """Load COLLECTION, compile every script and list unresolved variables and vault keys.
 
-    Exit 0 when everything resolves and compiles, 4 when a script does not compile,
-    5 when a vault key is missing, 3 when a file the collection names may not be read,
-    1 when only variables are unresolved.
+    Exit 0 when everything resolves and compiles, 4 when a script does not compile or is in a
+    language rqrun cannot run (JavaScript), 5 when a vault key is missing, 3 when a file the
+    collection names may not be read, 1 when only variables are unresolved.
     """
     from rqrun.events import EventBus
     from rqrun.prepare import effective_auth
@@ -111,8 +113,11 @@ def check(ctx: click.Context, collection: str, **params: Any) -> int:
                 unresolved.setdefault(name, []).append(path)
 
     code = ExitCode.OK
-    compile_failures = _compile_failures(scripts)
+    allowed = bool(params["allow_unsupported_scripts"])
+    compile_failures, not_run = _script_problems(scripts, allowed)
     echo(f"{inputs.collection.name}: {len(runner.requests)} requests, {len(scripts)} scripts")
+    for message in not_run:
+        echo(f"script {message}")
     for warning in inputs.warnings:
         echo(f"warning: {warning}")
     for location, message in compile_failures:
@@ -141,11 +146,29 @@ def check(ctx: click.Context, collection: str, **params: Any) -> int:
     return int(code)
 
 
-def _compile_failures(scripts: list[Script]) -> list[tuple[str, str]]:
-    python = [s for s in scripts if s.language.lower() in ("python", "py")]
-    failures = [(s.location, f"{s.language} script, not run (rqrun runs Python)") for s in scripts if s not in python]
+def _script_problems(scripts: list[Script], allowed: bool) -> tuple[list[tuple[str, str]], list[str]]:
+    """Scripts that would fail a run (where, why), and with ``allowed`` those a run would skip.
+
+    The language is decided as ``run`` decides it (:func:`rqrun.script_language.decide`).
+    """
+    from rqrun.script_language import Language, decide, only_comments, unsupported_message, unsupported_reason
+
+    failures: list[tuple[str, str]] = []
+    not_run: list[str] = []
+    python: list[Script] = []
+    for script in scripts:
+        language = decide(script.source, script.language).language
+        if language is Language.PYTHON:
+            python.append(script)
+            continue
+        if only_comments(script.source):
+            continue  # nothing to run, as in run
+        if allowed:
+            not_run.append(unsupported_message(script.location, script.language, language, True))
+        else:
+            failures.append((script.location, unsupported_reason(script.language, language, False)))
     if not python:
-        return failures
+        return failures, not_run
     from rqrun.sandbox.compile import compile_script
     from rqrun.sandbox.model import ScriptFailure
 
@@ -154,7 +177,7 @@ def _compile_failures(scripts: list[Script]) -> list[tuple[str, str]]:
         if isinstance(outcome, ScriptFailure):
             line = f" line {outcome.line}" if outcome.line else ""
             failures.append((f"{script.location}{line}", outcome.message))
-    return failures
+    return failures, not_run
 
 
 def _vault_has(options: RunOptions, keys: list[str]) -> dict[str, bool]:

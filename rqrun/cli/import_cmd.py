@@ -133,7 +133,8 @@ def postman(file: str, output: str, force: bool) -> None:
     """Convert a Postman v2.0/v2.1 collection FILE (an environment or globals file works too).
 
     Prints what could not be converted: auth types Requestly lacks, file bodies, request
-    settings, and every JavaScript script, which is kept as a Python comment to port by hand.
+    settings, and every JavaScript script, which is kept as JavaScript (under a ``// javascript``
+    line) so that a run fails on it until it is ported to Python by hand.
     Exit 0 when written (even with such warnings), 3 when FILE cannot be read.
     """
     if _looks_like_environment(file):
@@ -158,7 +159,10 @@ def postman(file: str, output: str, force: bool) -> None:
         err=err,
     )
     _report("Not converted", result.not_converted, collection.name, err)
-    _report("JavaScript kept as comments, to port to Python with rq.*", result.needs_port, collection.name, err)
+    _report("Scripts not converted, kept as JavaScript", result.needs_port, collection.name, err)
+    if result.needs_port:
+        click.echo("  A run fails on each of these until it is ported to Python with rq.* (see examples/postman-to-rq.md);"
+                   " --allow-unsupported-scripts sends their requests without them.", err=err)
 
 
 @import_group.command("postman-env", context_settings=_SETTINGS)

@@ -60,7 +60,7 @@ def build_options(ctx: click.Context, collection: str, params: dict[str, Any]) -
         aws_config=params["aws_config"],
         strict_variables=params["strict_variables"],
         strict_input=params["strict_input"],
-        fail_on_unsupported_scripts=params["fail_on_unsupported_scripts"],
+        allow_unsupported_scripts=params["allow_unsupported_scripts"],
         quiet=params["quiet"],
         color=color,
         vault_path=obj.get("vault_path"),
@@ -100,6 +100,9 @@ def run(ctx: click.Context, collection: str, **params: Any) -> int:
     """
     from rqrun.api import run as run_collection
 
+    if params["fail_on_unsupported_scripts"]:
+        click.echo("rqrun: --fail-on-unsupported-scripts is deprecated and does nothing: a script rqrun "
+                   "cannot run fails its request by default now (--allow-unsupported-scripts allows it)", err=True)
     options = build_options(ctx, collection, params)
     result = run_collection(options)
     return result.exit_code

@@ -1,11 +1,13 @@
 """Postman collections and environments into Requestly export documents, with a list of what did not convert.
 
 The loaders read Postman; ``requestly_writer`` writes Requestly. Between them this module
-does the one thing neither should: Postman's JavaScript scripts cannot run under rqrun (and
+does the one thing neither should: Postman's JavaScript scripts cannot run under rqrun yet (and
 translating ``pm.*`` JavaScript to Python is not something a tool can do faithfully), so each
-is kept, line for line, as a comment block in the Python script field. The script then
-compiles and does nothing, and the report lists it as needing a port by hand
-(``examples/postman-to-rq.md`` shows how each ``pm.*`` call reads with ``rq.*``).
+is kept as it is, under a ``// javascript`` marker line. A run of the import then fails on each
+such script until it is ported by hand (``examples/postman-to-rq.md`` shows how each ``pm.*``
+call reads with ``rq.*``) or run with ``--allow-unsupported-scripts``: an import never turns a
+collection's assertions into a green run with no assertion. The report lists every such script.
+A script of comments only, or in a language rqrun does not know, becomes a Python comment block.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any, TypeVar
 
 from rqrun.formats.requestly_writer import Loss, collection_to_export, environments_to_export
 from rqrun.model import Collection, Environment, Folder, Request, Script, Scripts
+from rqrun.script_language import Language, decide, only_comments, with_marker
 
 __all__ = [
     "ImportResult",
@@ -32,7 +35,6 @@ SCRIPT_HEADER = (
 )
 # Methods Requestly's app can send; rqrun sends any method as written.
 _REQUESTLY_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
-_PYTHON_LANGUAGES = frozenset({"python", "text/python", "text/x-python", "application/x-python"})
 # Calls worth naming in the report: each needs more than a syntax change.
 _NOTABLE = (
     (re.compile(r"\bsetNextRequest\s*\("), "postman.setNextRequest, which rqrun does not support"),
@@ -74,11 +76,6 @@ def comment_out(source: str) -> str:
     return SCRIPT_HEADER + "".join(f"{line}\n" for line in body)
 
 
-def _only_comments(source: str) -> bool:
-    """A script of ``//`` comments and blank lines has nothing to port."""
-    return all(not line.strip() or line.strip().startswith("//") for line in source.splitlines())
-
-
 def _notable(source: str) -> list[str]:
     found: list[str] = []
     for pattern, label in _NOTABLE:
@@ -97,15 +94,23 @@ class _Converter:
         self.notes: list[Loss] = []
 
     def script(self, script: Script | None, where: str, label: str) -> Script | None:
-        if script is None or script.language.lower() in _PYTHON_LANGUAGES:
+        if script is None:
+            return None
+        language = decide(script.source, script.language).language
+        if language is Language.PYTHON:
             return script
-        if not _only_comments(script.source):
-            what = f"{label} script"
-            uses = _notable(script.source)
-            if uses:
-                what += " (uses " + ", ".join(uses) + ")"
-            self.needs_port.append(Loss(where, what))
-        return Script(comment_out(script.source), "python", script.location)
+        if only_comments(script.source):
+            return Script(comment_out(script.source), "python", script.location)
+        what = f"{label} script"
+        if language is Language.UNKNOWN:
+            what += f" in unknown language {script.language!r}, kept as comments"
+        uses = _notable(script.source)
+        if uses:
+            what += " (uses " + ", ".join(uses) + ")"
+        self.needs_port.append(Loss(where, what))
+        if language is Language.UNKNOWN:
+            return Script(comment_out(script.source), "python", script.location)
+        return Script(with_marker(script.source, Language.JAVASCRIPT), "javascript", script.location)
 
     def scripts(self, scripts: Scripts, where: str) -> Scripts:
         return Scripts(

@@ -40,6 +40,7 @@ from rqrun.model import (
     Scripts,
     Variable,
 )
+from rqrun.script_language import Language, accepted_names, language_of_name
 
 __all__ = [
     "SCHEMA_VERSIONS",
@@ -80,7 +81,7 @@ REQUEST_KEYS = frozenset({
 _ROW_KEYS = frozenset({"id", "key", "value", "isEnabled", "type", "description", "dataType"})
 _ROW_ALIASES = {"name": "key", "enabled": "isEnabled", "disabled": "isEnabled", "active": "isEnabled"}
 _FILE_KEYS = frozenset({"id", "name", "path", "size", "source"})
-_SCRIPT_KEYS = frozenset({"preRequest", "postResponse"})
+_SCRIPT_KEYS = frozenset({"preRequest", "postResponse", "language"})
 _SCRIPT_ALIASES = {
     "postRequest": "postResponse", "post_request": "postResponse", "post_response": "postResponse",
     "pre_request": "preRequest", "test": "postResponse", "tests": "postResponse",
@@ -190,11 +191,19 @@ def parse_variables(value: object, loc: Loc, order: object = None) -> list[Varia
 
 
 def parse_scripts(value: object, loc: Loc, where: str) -> Scripts:
-    """``{preRequest, postResponse}``; an empty script is no script."""
+    """``{preRequest, postResponse, language}``; an empty script is no script.
+
+    ``language`` (rqrun's own, optional) declares both scripts' language; without it the
+    content decides (see :mod:`rqrun.script_language`).
+    """
     if value is None:
         return Scripts()
     obj = as_dict(value, loc)
     check_keys(obj, loc, _SCRIPT_KEYS, _SCRIPT_ALIASES)
+    language = text(obj.get("language"), loc.key("language"))
+    if language_of_name(language) is Language.UNKNOWN:
+        raise loc.key("language").error(
+            f"unknown script language {language!r} (use one of {', '.join(accepted_names())})")
     scripts = Scripts()
     for name, label, attr in (
         ("preRequest", "pre-request", "pre_request"),
@@ -202,7 +211,7 @@ def parse_scripts(value: object, loc: Loc, where: str) -> Scripts:
     ):
         source = text(obj.get(name), loc.key(name))
         if source.strip():
-            setattr(scripts, attr, Script(source, "python", f"{where} {label}".strip()))
+            setattr(scripts, attr, Script(source, language, f"{where} {label}".strip()))
     return scripts
 
 

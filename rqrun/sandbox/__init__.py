@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rqrun.sandbox.model import (
+    FailureKind,
     Host,
     HostCallError,
     ScriptFailure,
@@ -31,6 +32,7 @@ __all__ = [
     "ScriptJob",
     "ScriptResult",
     "ScriptFailure",
+    "FailureKind",
     "TestOutcome",
     "HostCallError",
     "Host",

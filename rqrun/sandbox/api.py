@@ -14,7 +14,8 @@ from typing import Any, Callable
 
 from rqrun.sandbox.expect import Expectation, RqAssertionError
 from rqrun.sandbox.guards import STATE, LimitExceeded, expose
-from rqrun.sandbox.model import HostCallError
+from rqrun.sandbox.compile import script_line
+from rqrun.sandbox.model import FailureKind, HostCallError
 from rqrun.sandbox.objects import (
     MAX_VALUE_CHARS,
     Info,
@@ -81,8 +82,22 @@ class Vault:
 expose(Vault, ["get", "has", "set", "unset"])
 
 
+_NO_FUNCTION = object()
+
+
+def _at_line(text: str, exc: BaseException) -> str:
+    """``text`` with the script line that raised, so a failing test points at its cause."""
+    line = script_line(exc)
+    return text if line is None else f"{text} (line {line})"
+
+
 class TestApi:
-    """``rq.test(name, fn)``, ``@rq.test("name")`` and ``rq.test.skip(name)``."""
+    """``rq.test(name, fn)``, ``rq.test(name, True/False)``, ``@rq.test("name")``, ``rq.test.skip(name)``.
+
+    A test fails when its function raises or returns ``False``: ``rq.test("201", lambda:
+    rq.response.code == 201)`` is the first thing a Python user writes, and passing it on a 200
+    would be a false green.
+    """
 
     __test__ = False
     __slots__ = ("_record",)
@@ -93,25 +108,31 @@ class TestApi:
     def _add(self, name: Any, status: str, error: str | None) -> None:
         tests = self._record.tests
         if len(tests) >= MAX_TESTS:
-            STATE.trip("output", f"script recorded more than {MAX_TESTS} tests")
+            STATE.trip(FailureKind.OUTPUT, f"script recorded more than {MAX_TESTS} tests")
         tests.append([_clip(str(name), 1000), status, error])
 
     def _run(self, name: Any, fn: Any) -> None:
+        if type(fn) is bool:
+            self._add(name, "passed" if fn else "failed", None if fn else "the value is False")
+            return
         if not callable(fn):
-            raise TypeError("rq.test expects a function to run")
+            raise TypeError(f"rq.test expects a function or True/False, not {type(fn).__name__}")
         try:
-            fn()
+            outcome = fn()
         except LimitExceeded:
             raise
         except AssertionError as exc:
             self._add(name, "failed", _clip(str(exc) or "assertion failed"))
         except Exception as exc:
-            self._add(name, "failed", _clip(f"{type(exc).__name__}: {exc}"))
+            self._add(name, "failed", _at_line(_clip(f"{type(exc).__name__}: {exc}", MAX_TEST_TEXT - 20), exc))
         else:
-            self._add(name, "passed", None)
+            if outcome is False:
+                self._add(name, "failed", "returned False")
+            else:
+                self._add(name, "passed", None)
 
-    def __call__(self, name: Any, fn: Any = None) -> Any:
-        if fn is not None:
+    def __call__(self, name: Any, fn: Any = _NO_FUNCTION) -> Any:
+        if fn is not _NO_FUNCTION:
             self._run(name, fn)
             return None
 

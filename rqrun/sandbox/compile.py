@@ -13,43 +13,35 @@ import sys
 from collections import OrderedDict
 from types import CodeType
 
-from rqrun.sandbox.model import ScriptFailure
+from rqrun.sandbox.model import FailureKind, ScriptFailure
 
 __all__ = [
     "SCRIPT_FILENAME",
     "MAX_SOURCE_CHARS",
-    "JAVASCRIPT_MESSAGE",
     "CompileCache",
     "compile_script",
-    "looks_like_javascript",
+    "script_line",
 ]
 
 #: The filename compiled code carries; tracebacks are filtered on it to find the script's line.
 SCRIPT_FILENAME = "<rq-script>"
 #: Scripts larger than this are refused before parsing.
 MAX_SOURCE_CHARS = 200_000
-JAVASCRIPT_MESSAGE = "this script looks like JavaScript; rqrun runs Python scripts"
 #: Recursion limit while compiling: deep enough for real scripts, low enough to fail fast.
 _COMPILE_RECURSION = 2_000
 
 _LINE = re.compile(r"^Line (\d+|None): (.*)$", re.S)
-_JS_SIGNS = [
-    re.compile(r"^\s*(const|let|var)\s+[\w$\[{]", re.M),
-    re.compile(r"=>"),
-    re.compile(r"\bfunction\s*[\w$]*\s*\("),
-    re.compile(r"[!=]=="),
-    re.compile(r"\b(pm|rq)\.[\w.]+\(.*\)\s*\.then\("),
-    re.compile(r"\.then\s*\("),
-    re.compile(r"^\s*//", re.M),
-]
-_SEMICOLON_LINE = re.compile(r";\s*$", re.M)
 
 
-def looks_like_javascript(source: str) -> bool:
-    """A heuristic used only on sources that failed to compile as Python."""
-    if any(sign.search(source) for sign in _JS_SIGNS):
-        return True
-    return len(_SEMICOLON_LINE.findall(source)) >= 2
+def script_line(exc: BaseException, filename: str = SCRIPT_FILENAME) -> int | None:
+    """The script's line nearest to where ``exc`` was raised (its innermost script frame)."""
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
 
 
 def _split_error(text: str) -> tuple[int | None, str]:
@@ -68,10 +60,10 @@ def _one_line(text: str, limit: int = 500) -> str:
 def compile_script(source: str, filename: str = SCRIPT_FILENAME) -> CodeType | ScriptFailure:
     """The code object for ``source``, or the :class:`ScriptFailure` explaining why not."""
     if type(source) is not str:
-        return ScriptFailure("compile", "a script must be text")
+        return ScriptFailure(FailureKind.COMPILE, "a script must be text")
     if len(source) > MAX_SOURCE_CHARS:
         return ScriptFailure(
-            "compile", f"script is too large ({len(source)} characters; the limit is {MAX_SOURCE_CHARS})"
+            FailureKind.COMPILE, f"script is too large ({len(source)} characters; the limit is {MAX_SOURCE_CHARS})"
         )
     from RestrictedPython import compile_restricted_exec
 
@@ -82,22 +74,19 @@ def compile_script(source: str, filename: str = SCRIPT_FILENAME) -> CodeType | S
     try:
         result = compile_restricted_exec(source, filename=filename, policy=RqPolicy)
     except RecursionError:
-        return ScriptFailure("compile", "script is nested too deeply to compile")
+        return ScriptFailure(FailureKind.COMPILE, "script is nested too deeply to compile")
     except MemoryError:
-        return ScriptFailure("compile", "script is too large to compile")
+        return ScriptFailure(FailureKind.COMPILE, "script is too large to compile")
     except Exception as exc:  # ValueError (NUL bytes), OverflowError, ...: all mean "won't compile"
-        return ScriptFailure("compile", _one_line(f"{type(exc).__name__}: {exc}"))
+        return ScriptFailure(FailureKind.COMPILE, _one_line(f"{type(exc).__name__}: {exc}"))
     finally:
         sys.setrecursionlimit(old_limit)
     if result.errors:
         line, message = _split_error(result.errors[0])
-        syntax = "SyntaxError" in message or "IndentationError" in message
-        if syntax and looks_like_javascript(source):
-            return ScriptFailure("javascript", JAVASCRIPT_MESSAGE, line)
         more = len(result.errors) - 1
         if more:
             message += f" (and {more} more error{'s' if more > 1 else ''})"
-        return ScriptFailure("compile", _one_line(message), line)
+        return ScriptFailure(FailureKind.COMPILE, _one_line(message), line)
     assert result.code is not None
     return result.code
 

@@ -22,6 +22,8 @@ import operator
 import time
 from typing import Any, Callable, Iterable, Iterator
 
+from rqrun.sandbox.model import FailureKind
+
 __all__ = [
     "LimitExceeded",
     "JobState",
@@ -54,7 +56,7 @@ _TICK_CHECK_MASK = 63  # look at the clock every 64 ticks
 class LimitExceeded(BaseException):
     """A limit tripped. BaseException, so ``except Exception`` in a script does not catch it."""
 
-    def __init__(self, kind: str, message: str) -> None:
+    def __init__(self, kind: FailureKind, message: str) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
@@ -85,7 +87,7 @@ class JobState:
         self.output_limit = output_limit
         self.script_globals = None
 
-    def trip(self, kind: str, message: str) -> LimitExceeded:
+    def trip(self, kind: FailureKind, message: str) -> LimitExceeded:
         """Record the first limit hit, make every later tick raise, and raise it."""
         if self.tripped is None:
             self.tripped = LimitExceeded(kind, message)
@@ -102,7 +104,7 @@ class JobState:
         if self.tripped is not None:
             self._expired_tick()
         if time.monotonic() > self.deadline:
-            self.trip("timeout", f"script exceeded its time limit of {self.timeout_ms} ms")
+            self.trip(FailureKind.TIMEOUT, f"script exceeded its time limit of {self.timeout_ms} ms")
 
     def extend(self, seconds: float) -> None:
         """Give back time spent waiting for the host: host calls do not count against scripts."""
@@ -117,7 +119,7 @@ class JobState:
             nonlocal count
             count += 1
             if count & _TICK_CHECK_MASK == 0 and clock() > self.deadline:
-                self.trip("timeout", f"script exceeded its time limit of {self.timeout_ms} ms")
+                self.trip(FailureKind.TIMEOUT, f"script exceeded its time limit of {self.timeout_ms} ms")
             return True
 
         return _tick_
@@ -126,7 +128,7 @@ class JobState:
         """Append one console line, tripping the output limit instead of growing past it."""
         size = len(text) + 1
         if self.console_bytes + size > self.output_limit:
-            self.trip("output", f"script output exceeded the limit of {self.output_limit} bytes")
+            self.trip(FailureKind.OUTPUT, f"script output exceeded the limit of {self.output_limit} bytes")
         self.console_bytes += size
         self.console.append(text)
 
@@ -266,7 +268,7 @@ def iter_unpack_sequence(it: Any, spec: dict[str, Any], getiter: Callable[[Any],
 # --- size checks ----------------------------------------------------------------------------
 
 def _too_big(what: str) -> None:
-    STATE.trip("memory", f"{what} would be too large (scripts may build integers up to "
+    STATE.trip(FailureKind.MEMORY, f"{what} would be too large (scripts may build integers up to "
                f"{MAX_INT_BITS} bits and sequences up to {MAX_SEQUENCE_ITEMS} items)")
 
 

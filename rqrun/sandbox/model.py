@@ -6,11 +6,13 @@ result can be built from validated JSON without trusting the worker.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 __all__ = [
     "FAILURE_KINDS",
+    "FailureKind",
     "SCOPE_NAMES",
     "HOST_CALLS",
     "Host",
@@ -21,10 +23,22 @@ __all__ = [
     "TestOutcome",
 ]
 
-#: Every value :attr:`ScriptFailure.kind` can take.
-FAILURE_KINDS = frozenset(
-    {"compile", "runtime", "assertion", "timeout", "memory", "output", "killed", "javascript", "host"}
-)
+class FailureKind(enum.StrEnum):
+    """Why a script stopped; the value is what reports show as the error's ``kind``."""
+
+    COMPILE = "compile"  # the source does not compile (syntax, policy, size)
+    RUNTIME = "runtime"  # it raised
+    ASSERTION = "assertion"  # an assert or rq.expect outside rq.test failed
+    TIMEOUT = "timeout"  # wall-clock or CPU limit
+    MEMORY = "memory"  # memory limit, or a value that would be too large
+    OUTPUT = "output"  # console or test-count limit
+    KILLED = "killed"  # the worker died, stopped answering or broke the protocol
+    HOST = "host"  # a host call failed on the host's side
+    UNSUPPORTED = "unsupported"  # a language rqrun cannot run (JavaScript, an unknown name)
+
+
+#: Every value :attr:`ScriptFailure.kind` can take, as text (what the worker sends).
+FAILURE_KINDS = frozenset(kind.value for kind in FailureKind)
 #: The writable variable scopes, as named in :attr:`ScriptResult.scope_ops`.
 SCOPE_NAMES = ("environment", "globals", "collectionVariables", "variables")
 #: The calls a script can make to the host, with the number of arguments each takes.
@@ -59,9 +73,9 @@ class ScriptJob:
 
 @dataclass(frozen=True)
 class ScriptFailure:
-    """Why a script stopped: ``kind`` (see :data:`FAILURE_KINDS`), a one-line message, the line."""
+    """Why a script stopped: its :class:`FailureKind`, a one-line message, the line."""
 
-    kind: str
+    kind: FailureKind
     message: str
     line: int | None = None
 

@@ -23,6 +23,8 @@ import sys
 import time
 from typing import Any
 
+from rqrun.sandbox.model import FailureKind
+
 __all__ = ["main", "Worker"]
 
 _CPU_MARGIN_S = 5
@@ -69,7 +71,7 @@ class Worker:
         if reply is None:  # the parent is gone: nothing left to do, and no script may resist it
             os._exit(0)
         if reply.get("op") == "abort":
-            self.state.trip("host", "the host failed to answer " + name)
+            self.state.trip(FailureKind.HOST, "the host failed to answer " + name)
         if reply.get("ok"):
             return reply.get("value")
         raise HostCallError(str(reply.get("error") or f"{name} failed"))
@@ -79,7 +81,7 @@ class Worker:
     def run(self, job: dict[str, Any]) -> dict[str, Any]:
         """Run one job and build its answer (never raises for anything a script does)."""
         from rqrun.sandbox.api import JobRecord, build_rq, CONSOLE
-        from rqrun.sandbox.compile import SCRIPT_FILENAME
+        from rqrun.sandbox.compile import script_line
         from rqrun.sandbox.guards import LimitExceeded
         from rqrun.sandbox.model import ScriptFailure
 
@@ -106,18 +108,18 @@ class Worker:
         try:
             exec(compiled, script_globals)  # noqa: S102 - restricted code, guarded globals
         except LimitExceeded as exc:
-            error = _failure(exc.kind, exc.message, _script_line(exc, SCRIPT_FILENAME))
+            error = _failure(exc.kind, exc.message, script_line(exc))
         except MemoryError as exc:
             recycle = True
-            error = _failure("memory", f"script ran out of memory (limit {self.memory_mb} MiB)",
-                             _script_line(exc, SCRIPT_FILENAME))
+            error = _failure(FailureKind.MEMORY, f"script ran out of memory (limit {self.memory_mb} MiB)",
+                             script_line(exc))
         except RecursionError as exc:
-            error = _failure("runtime", "RecursionError: maximum recursion depth exceeded "
-                             f"(scripts may nest {self.recursion} calls)", _script_line(exc, SCRIPT_FILENAME))
+            error = _failure(FailureKind.RUNTIME, "RecursionError: maximum recursion depth exceeded "
+                             f"(scripts may nest {self.recursion} calls)", script_line(exc))
         except AssertionError as exc:
-            error = _failure("assertion", str(exc) or "assertion failed", _script_line(exc, SCRIPT_FILENAME))
+            error = _failure(FailureKind.ASSERTION, str(exc) or "assertion failed", script_line(exc))
         except BaseException as exc:  # SystemExit & co cannot be raised by scripts, but be total
-            error = _failure("runtime", _describe(exc), _script_line(exc, SCRIPT_FILENAME))
+            error = _failure(FailureKind.RUNTIME, _describe(exc), script_line(exc))
         finally:
             try:
                 script_globals.clear()
@@ -129,7 +131,7 @@ class Worker:
         if tripped is not None and (error is None or error["kind"] != tripped.kind):
             error = _failure(tripped.kind, tripped.message, error["line"] if error else None)
         if tripped is not None:
-            recycle = recycle or tripped.kind == "memory"
+            recycle = recycle or tripped.kind == FailureKind.MEMORY
         request = rq.request.toObject() if job.get("phase") == "prerequest" else None
         return self._answer(job, record, error, request, recycle)
 
@@ -164,12 +166,12 @@ class Worker:
                 answer = self.run(job)
                 frame = encode(answer)
             except MemoryError:
-                frame = encode({"op": "result", "error": _failure("memory", "the worker ran out of memory"),
+                frame = encode({"op": "result", "error": _failure(FailureKind.MEMORY, "the worker ran out of memory"),
                                 "tests": [], "console": [], "scope_ops": [], "request": None, "recycle": True})
             write_all(self.out_fd, frame)
 
 
-def _failure(kind: str, message: str, line: int | None = None) -> dict[str, Any]:
+def _failure(kind: FailureKind, message: str, line: int | None = None) -> dict[str, Any]:
     message = " ".join(str(message).split())
     if len(message) > 1000:
         message = message[:997] + "..."
@@ -181,16 +183,6 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, NameError) and getattr(exc, "name", None) == "pm":
         text += " (rqrun scripts use rq, not pm)"
     return text
-
-
-def _script_line(exc: BaseException, filename: str) -> int | None:
-    line = None
-    tb = exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == filename:
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line
 
 
 def _depth() -> int:

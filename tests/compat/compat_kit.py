@@ -260,8 +260,16 @@ def rewrite(case: Case, base_url: str, *, strip_scripts: bool = True, freeze: bo
     return rewrite_requestly(doc, base_url, strip_scripts=strip_scripts)
 
 
-def script_count(case: Case) -> int:
-    """How many non-empty scripts the original file holds (each one warning in rqrun's output).
+def _counts(source: str, stubs: bool) -> bool:
+    """A script with text; unless ``stubs``, one that holds more than ``//`` comment lines."""
+    if stubs:
+        return bool(source.strip())
+    return any(line.strip() and not line.strip().startswith("//") for line in source.splitlines())
+
+
+def script_count(case: Case, *, stubs: bool = False) -> int:
+    """How many scripts with code the original file holds (each one warning in rqrun's output);
+    with ``stubs``, scripts of ``//`` comments only count too (they have nothing to run).
 
     Postman: one per ``prerequest``/``test`` event with text; Requestly: one per non-empty
     ``preRequest``/``postResponse``.
@@ -275,7 +283,7 @@ def script_count(case: Case) -> int:
             for event in node.get("event") or []:
                 exec_ = (event.get("script") or {}).get("exec")
                 source = "\n".join(exec_) if isinstance(exec_, list) else str(exec_ or "")
-                if source.strip() and event.get("listen") in ("prerequest", "test"):
+                if _counts(source, stubs) and event.get("listen") in ("prerequest", "test"):
                     kinds.add(event["listen"])  # rqrun joins several events of one kind into one script
             count += len(kinds)
             for child in node.get("item") or []:
@@ -285,7 +293,7 @@ def script_count(case: Case) -> int:
         return count
     for record in doc.get("records") or []:
         for source in ((record.get("data") or {}).get("scripts") or {}).values():
-            if isinstance(source, str) and source.strip():
+            if isinstance(source, str) and _counts(source, stubs):
                 count += 1
     return count
 

@@ -110,7 +110,7 @@ def _matches(want: Any, got: Any) -> bool:
     return bool(want == got)
 
 
-_AS_PUBLISHED = [c for c in CASES if REALWORLD.is_dir() and (script_count(c) or uses_dynamic(c))]
+_AS_PUBLISHED = [c for c in CASES if REALWORLD.is_dir() and (script_count(c, stubs=True) or uses_dynamic(c))]
 @pytest.mark.parametrize(
     "case",
     _AS_PUBLISHED,
@@ -120,17 +120,19 @@ def test_realworld__as_published_scripts_warn_once_and_requests_still_go_out(
     case: Case, run_cli: RunCli, recording_server: RecordingServer, tmp_path: Path
 ) -> None:
     """The file with its scripts and ``{{$dynamic}}`` values, over two iterations (or the data
-    file's rows): one warning per script in the CLI output, not one per execution; every request
-    still sent; dynamic values generated in the shape the frozen expectation marks."""
+    file's rows), with ``--allow-unsupported-scripts`` (JavaScript fails its request otherwise):
+    one warning per script in the CLI output, not one per execution; every request still sent;
+    dynamic values generated in the shape the frozen expectation marks."""
     prepare_server(recording_server, case)
     collection = tmp_path / case.collection
     collection.write_text(json.dumps(rewrite(case, recording_server.url, strip_scripts=False, freeze=False)), encoding="utf-8")
-    args = ["run", str(collection)] + (["-d", str(REALWORLD / case.data)] if case.data else ["-n", "2"])
+    args = ["run", str(collection), "--allow-unsupported-scripts"]
+    args += ["-d", str(REALWORLD / case.data)] if case.data else ["-n", "2"]
     if case.environment:
         args += ["-e", str(REALWORLD / case.environment)]
     result = run_cli(*args)
     assert result.code == 0, result
-    assert result.output.count("javascript script not run") == script_count(case), result
+    assert result.output.count("JavaScript script not run") == script_count(case), result
     want = _expected(case) * (1 if case.data else 2)
     got = normalise_all(recording_server.requests.snapshot(), case)
     assert len(got) == len(want)
@@ -167,14 +169,13 @@ def test_requestly__snapshots_say_what_was_checked_by_hand() -> None:
     assert '"variables":{\n  "userid" : "1"\n}}' in graphql[1]["body"]["text"]  # as written, spaces and all
 
 
-def test_realworld__fail_on_unsupported_scripts_fails_each_scripted_request(
+def test_realworld__unsupported_scripts_fail_each_scripted_request_by_default(
     run_cli: RunCli, recording_server: RecordingServer, tmp_path: Path
 ) -> None:
-    """wise-payouts as published with ``--fail-on-unsupported-scripts``: its 11 JavaScript test
-    scripts fail their 11 requests (exit 4), and, being post-response scripts, every request
-    still went out first."""
+    """wise-payouts as published: its 11 JavaScript test scripts fail their 11 requests (exit 4),
+    and, being post-response scripts, every request still went out first."""
     case = next(c for c in CASES if c.name == "wise-payouts")
-    result = _run(run_cli, case, recording_server, tmp_path, "--fail-on-unsupported-scripts", strip=False)
+    result = _run(run_cli, case, recording_server, tmp_path, strip=False)
     assert result.code == 4, result
     assert len(recording_server.requests) == len(_expected(case))
     errors = [e["error"] for e in result.json["executions"] if e["error"]]

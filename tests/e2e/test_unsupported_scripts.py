@@ -1,4 +1,5 @@
-"""JavaScript scripts are reported once per script, not run; the request still goes out unless asked otherwise."""
+"""JavaScript scripts are not run: each fails its request, unless --allow-unsupported-scripts makes it one
+warning per script (and the request still goes out)."""
 
 from __future__ import annotations
 
@@ -21,17 +22,17 @@ def _postman(url: str, tmp_path):
     return path
 
 
-def test_javascript_reported_once_and_request_sent(run_cli, tmp_path, recording_server):
+def test_javascript_reported_once_and_request_sent_when_allowed(run_cli, tmp_path, recording_server):
     path = _postman(recording_server.url, tmp_path)
-    result = run_cli("run", path, "-n", "3")
+    result = run_cli("run", path, "-n", "3", "--allow-unsupported-scripts")
     assert result.code == 0, result
     assert recording_server.requests.paths == ["/js"] * 3
     assert result.output.count("script not run") == 1
 
 
-def test_fail_on_unsupported_scripts(run_cli, tmp_path, recording_server):
+def test_unsupported_scripts_fail_by_default(run_cli, tmp_path, recording_server):
     path = _postman(recording_server.url, tmp_path)
-    result = run_cli("run", path, "--fail-on-unsupported-scripts", "--reporters", "json", "--reporter-json-export", tmp_path / "r.json")
+    result = run_cli("run", path, "--reporters", "json", "--reporter-json-export", tmp_path / "r.json")
     assert result.code == 4, result
     error = result.json["executions"][0]["error"]
     assert error["type"] == "script" and error["kind"] == "unsupported"

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from rqrun.sandbox import HostCallError, ScriptEngine, ScriptFailure, ScriptResult, TestOutcome
+from rqrun.sandbox import FailureKind, HostCallError, ScriptEngine, ScriptFailure, ScriptResult, TestOutcome
 from rqrun.sandbox.engine import _WorkerProcess
 
 
@@ -59,10 +59,10 @@ def test_runtime_error_keeps_tests_and_reports_the_line(engine: ScriptEngine, sc
     assert [t.name for t in result.tests] == ["a"]
 
 
-def test_javascript_is_reported_as_such(engine: ScriptEngine, script_job: Any) -> None:
+def test_javascript_is_a_compile_error_for_the_engine(engine: ScriptEngine, script_job: Any) -> None:
+    """The engine runs Python; the runner decides a script's language before it gets here."""
     result = engine.run(script_job("pm.test('x', function () {\n  pm.response.to.have.status(200);\n});"))
-    assert result.error is not None and result.error.kind == "javascript"
-    assert result.error.message == "this script looks like JavaScript; rqrun runs Python scripts"
+    assert result.error is not None and result.error.kind == FailureKind.COMPILE and result.error.line == 1
 
 
 # --- host calls --------------------------------------------------------------------------------

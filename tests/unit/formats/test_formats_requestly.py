@@ -130,7 +130,7 @@ def test_requestly__scripts_are_python_with_locations(collection: Collection) ->
     login = _requests(collection)["Login"]
     assert login.scripts.pre_request is None
     post = login.scripts.post_response
-    assert post is not None and post.language == "python" and post.location == "Login post-response"
+    assert post is not None and post.language == "" and post.location == "Login post-response"
     listing = _requests(collection)["List users"].scripts.post_response
     assert listing is not None and listing.location == "Admin/List users post-response"
     root = collection.scripts.pre_request
@@ -180,6 +180,24 @@ def test_requestly__children_of_deleted_collections_are_gone(tmp_path: Path) -> 
         _api("s", "c", {"url": "https://y"}),
     ])
     assert [r.id for _, r in load_collection(path).walk()] == ["s"]
+
+
+def test_requestly__scripts_language_field_declares_both_scripts(tmp_path: Path) -> None:
+    scripts = {"language": "text/python", "preRequest": "x = 1", "postResponse": "y = 2"}
+    path = _write(tmp_path, [_api("r", "", {"url": "u"}, scripts=scripts)])
+    request = next(r for _, r in load_collection(path).walk())
+    assert request.scripts.pre_request is not None and request.scripts.pre_request.language == "text/python"
+    assert request.scripts.post_response is not None and request.scripts.post_response.language == "text/python"
+
+
+def test_requestly__unknown_script_language_is_an_input_error(tmp_path: Path) -> None:
+    from rqrun.errors import InputError
+
+    path = _write(tmp_path, [_api("r", "", {"url": "u"}, scripts={"language": "coffee", "preRequest": "x"})])
+    with pytest.raises(InputError) as caught:
+        load_collection(path)
+    assert "unknown script language 'coffee'" in caught.value.one_line() and "text/python" in caught.value.one_line()
+    assert "scripts.language" in caught.value.one_line()
 
 
 @pytest.mark.parametrize(

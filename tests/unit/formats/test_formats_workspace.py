@@ -54,7 +54,7 @@ def test_workspace__request_fields(ws: Collection) -> None:
     assert login.id == "Users API/login.json" and login.method == "POST"
     assert login.body.mode == "raw" and login.body.content_type == "application/json"
     assert login.auth.type == "none"
-    assert login.scripts.post_response is not None and login.scripts.post_response.language == "python"
+    assert login.scripts.post_response is not None and login.scripts.post_response.language == ""
     assert login.scripts.post_response.location == "Users API/Login post-response"
     me = requests["Who am I"]
     assert me.url == "{{baseUrl}}/me" and [(q.key, q.value) for q in me.query] == [("fields", "id,name")]

@@ -139,13 +139,13 @@ collections = st.builds(
 
 
 def _as_loaded(collection: Collection) -> Any:
-    """What the loader gives back: every script is Python (the format has no other language)."""
+    """What the loader gives back: no script declares a language (the writer writes none)."""
     plain = _plain(collection)
 
     def fix(node: Any) -> None:
         if isinstance(node, dict):
             if node.get("class") == "Script":
-                node["language"] = "python"
+                node["language"] = ""
             for value in node.values():
                 fix(value)
         elif isinstance(node, list):

@@ -162,9 +162,39 @@ def test_rq_test_forms(run_inline: Run) -> None:
     ))
     assert recorded_tests(result) == [
         ["passes", "passed", None], ["fails", "failed", "expected 404 to equal 200"],
-        ["decorated", "passed", None], ["later", "skipped", None], ["raises", "failed", "KeyError: 'x'"],
+        ["decorated", "passed", None], ["later", "skipped", None], ["raises", "failed", "KeyError: 'x' (line 7)"],
     ]
     assert result["console"] == ["True"]
+
+
+def test_a_test_returning_false_fails_and_plain_booleans_record_a_result(run_inline: Run) -> None:
+    result = ok(run_inline(
+        "rq.test('false', lambda: 1 == 2)\n"
+        "rq.test('true', lambda: 1 == 1)\n"
+        "rq.test('none is a pass', lambda: None)\n"
+        "rq.test('plain true', True)\n"
+        "rq.test('plain false', False)\n"
+        "@rq.test('decorated false')\n"
+        "def decorated_false():\n"
+        "    return False\n"
+        "@rq.test('raises inside')\n"
+        "def raises_inside():\n"
+        "    x = 1\n"
+        "    return {}['k']\n"
+    ))
+    assert recorded_tests(result) == [
+        ["false", "failed", "returned False"], ["true", "passed", None], ["none is a pass", "passed", None],
+        ["plain true", "passed", None], ["plain false", "failed", "the value is False"],
+        ["decorated false", "failed", "returned False"], ["raises inside", "failed", "KeyError: 'k' (line 12)"],
+    ]
+
+
+@pytest.mark.parametrize("value", ["None", "1", "'yes'"])
+def test_a_test_value_that_is_neither_a_function_nor_a_boolean_is_an_error(run_inline: Run, value: str) -> None:
+    """``rq.test("name", None)`` must not pass silently (it would otherwise read as the decorator form)."""
+    result = run_inline(f"rq.test('t', {value})")
+    assert result["error"]["kind"] == "runtime" and "a function or True/False" in result["error"]["message"]
+    assert result["error"]["line"] == 1 and recorded_tests(result) == []
 
 
 def test_uncaught_error_keeps_earlier_tests(run_inline: Run) -> None:

@@ -7,9 +7,7 @@ import dis
 
 import pytest
 
-from rqrun.sandbox.compile import (
-    JAVASCRIPT_MESSAGE, MAX_SOURCE_CHARS, CompileCache, compile_script, looks_like_javascript,
-)
+from rqrun.sandbox.compile import MAX_SOURCE_CHARS, CompileCache, compile_script
 from rqrun.sandbox.model import ScriptFailure
 
 
@@ -150,30 +148,12 @@ def test_compile_syntax_error_carries_its_line() -> None:
     assert failure.kind == "compile" and failure.line == 2 and "SyntaxError" in failure.message
 
 
-# --- JavaScript detection ----------------------------------------------------------------------
+# --- JavaScript is decided before the sandbox (rqrun.script_language) ------------------------------
 
-@pytest.mark.parametrize("source", [
-    "const token = pm.response.json().token;",
-    "let x = 1;\nx++;",
-    "pm.test('ok', function () {\n  pm.response.to.have.status(200);\n});",
-    "rq.test('ok', () => { rq.expect(1).to.equal(1) })",
-    "if (a === b) { x = 1 }",
-    "rq.sendRequest('http://x').then(r => r.json())",
-])
-def test_javascript_is_recognised(source: str) -> None:
-    failure = refused(source)
-    assert failure.kind == "javascript"
-    assert failure.message == JAVASCRIPT_MESSAGE
-
-
-def test_python_syntax_errors_are_not_called_javascript() -> None:
-    assert refused("def f(:\n    pass").kind == "compile"
-    assert not looks_like_javascript("x = {'a': 1}\nprint(x)")
-
-
-def test_valid_javascript_looking_python_still_compiles() -> None:
-    """Detection only runs after Python refused the text."""
-    assert not isinstance(compile_script("console.log('hi');"), ScriptFailure)
+def test_javascript_is_a_plain_syntax_error_here() -> None:
+    """The sandbox compiles Python only; which language a script is was decided by the caller."""
+    failure = refused("pm.test('ok', function () {\n  pm.response.to.have.status(200);\n});")
+    assert failure.kind == "compile" and failure.line == 1 and "SyntaxError" in failure.message
 
 
 # --- cache ----------------------------------------------------------------------------------------
