@@ -57,14 +57,16 @@ def _vault_path(ctx: click.Context) -> str | None:
     return path
 
 
+def _info(message: str) -> None:
+    """Status lines, notices and warnings: stderr, so stdout carries only what was asked for."""
+    click.echo(f"rqrun: {message}", err=True)
+
+
 def _open(ctx: click.Context) -> Any:
+    """The vault, with its notices (key-file notice, permission warnings) on this command's stderr."""
     from rqrun.vault import open_vault
 
-    return open_vault(_vault_path(ctx), interactive=sys.stdin.isatty())
-
-
-def _info(message: str) -> None:
-    click.echo(f"rqrun: {message}", err=True)
+    return open_vault(_vault_path(ctx), interactive=sys.stdin.isatty(), notify=_info)
 
 
 @click.group(cls=_VaultGroup)
@@ -189,7 +191,7 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
     """List keys with their source, allowed hosts and status (never values; no unlock needed)."""
     store = _open(ctx)
     entries = store.entries()
-    active = store.active_aws_config
+    active = store.active_config("aws")
     if as_json:
         rows = [
             {

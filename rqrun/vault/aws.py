@@ -195,7 +195,7 @@ def _check_format(entry: dict[str, Any], fetched: FetchedValue) -> tuple[AwsFail
         return None, []
     if fetched.encoding != "utf-8":
         return AwsFailure("format", "SecretFormatError", "JSON mode needs a SecretString; this secret is binary"), []
-    from rqrun.vault.aws_json import SecretFormatError, flatten_text
+    from rqrun.vault.dotted import SecretFormatError, flatten_text
 
     try:
         return None, flatten_text(fetched.value).warnings
