@@ -230,3 +230,16 @@ def test_concurrent_cli_writers(rq: Callable[..., Result], home: Path) -> None:
     assert all(p.wait(timeout=120) == 0 for p in procs)
     keys = [s["key"] for s in rq("vault", "list", "--json").json["secrets"]]
     assert len(keys) == 21
+
+
+def test_notices_reach_stderr_once(rq: Callable[..., Result], home: Path) -> None:
+    """The library hands notices to the CLI, which prints each once, on stderr, never on stdout."""
+    first = rq("vault", "set", "a", "value-aaa")
+    assert first.code == 0 and first.out == ""
+    assert first.err.count("notice: created") == 1 and first.err.count("rqrun: notice:") == 1
+    assert "notice" not in rq("vault", "set", "b", "value-bbb").err
+    if os.name == "posix":
+        os.chmod(home / "vault.json", 0o644)
+        got = rq("vault", "get", "a")
+        assert (got.code, got.out) == (0, "value-aaa\n")
+        assert got.err.count("chmod 0600") == 1 and got.err.startswith("rqrun: warning:")
