@@ -55,6 +55,10 @@ __all__ = [
     "is_provider_source",
     "utc_now",
     "recovery_hint",
+    "SlotInfo",
+    "SLOT_NAMES",
+    "slot_infos",
+    "find_slot",
     "MIGRATIONS",
 ]
 
@@ -286,6 +290,59 @@ def secret_aad_meta(entry: dict[str, Any]) -> dict[str, Any]:
         meta["config"] = config
         meta.update({name: entry.get(name) for name in provider.aad_fields})
     return meta
+
+
+#: Slot types as the user names them (``rqrun vault key ...``) -> as stored.
+SLOT_NAMES = {"raw": "env_key", "passphrase": "passphrase", "keyring": "keyring", "keyfile": "keyfile"}
+_SLOT_LABELS = {stored: shown for shown, stored in SLOT_NAMES.items()}
+
+
+@dataclass(frozen=True)
+class SlotInfo:
+    """What ``vault key list`` shows about one key slot (never key material)."""
+
+    number: int  # 1-based position, what ``vault key remove N`` takes
+    type: str  # raw, passphrase, keyring, keyfile
+    key_id: str | None  # fingerprint of a raw key or key file
+    created_at: str | None
+    detail: str
+
+
+def slot_infos(doc: dict[str, Any]) -> list[SlotInfo]:
+    """The document's key slots, described; needs no key."""
+    out = []
+    for number, slot in enumerate(doc["key_slots"], start=1):
+        stored = str(slot.get("type"))
+        kind = _SLOT_LABELS.get(stored, stored)
+        if stored == "env_key":
+            detail = "RQRUN_VAULT_KEY"
+        elif stored == "passphrase":
+            detail = f"RQRUN_VAULT_PASSPHRASE or a prompt ({(slot.get('kdf') or {}).get('alg', '?')})"
+        elif stored == "keyring":
+            detail = f"OS keyring {slot.get('service', '?')}/{slot.get('username', '?')}"
+        elif stored == "keyfile":
+            detail = "$RQRUN_HOME/vault.key"
+        else:
+            detail = "unknown slot type"
+        kid = slot.get("kid")
+        out.append(SlotInfo(number, kind, kid if isinstance(kid, str) else None, slot.get("created_at"), detail))
+    return out
+
+
+def find_slot(doc: dict[str, Any], ident: str) -> int:
+    """The index of the slot ``ident`` names: its number, its key id, or its type when only one has it."""
+    infos = slot_infos(doc)
+    text = ident.strip().lower()
+    if text.isdigit() and 1 <= int(text) <= len(infos):
+        return int(text) - 1
+    by_id = [i.number - 1 for i in infos if i.key_id and len(text) >= 6 and i.key_id.startswith(text)]
+    by_type = [i.number - 1 for i in infos if i.type == text]
+    for matches in (by_id, by_type):
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise UsageError(f"{ident!r} names {len(matches)} key slots", hint="give its number from `rqrun vault key list`")
+    raise UsageError(f"no key slot {ident!r}", hint="`rqrun vault key list` shows the slots and their numbers")
 
 
 @dataclass(frozen=True)

@@ -27,14 +27,17 @@ from rqrun.errors import UsageError, VaultError
 from rqrun.vault import fileio, providers
 from rqrun.vault.schema import (
     LOCAL,
+    SlotInfo,
     VaultEntry,
     entry_blob,
+    find_slot,
     is_provider_source,
     new_document,
     normalize_hosts,
     parse_document,
     recovery_hint,
     secret_aad_meta,
+    slot_infos,
     utc_now,
     validate_key,
 )
@@ -520,17 +523,59 @@ class Vault:
         self.modify(change)
         return removed
 
-    def add_key_slot(self, slot_type: str, *, secret: str | None = None) -> None:
-        """Let another source unlock this vault too: ``passphrase``, ``env_key``, ``keyring``, ``keyfile``."""
+    def add_key_slot(self, slot_type: str, *, secret: str | None = None) -> SlotInfo:
+        """Let another source unlock this vault too: ``passphrase``, ``env_key``, ``keyring``, ``keyfile``.
+
+        Unlocks the vault first (with whatever unlocks it today), so only someone who can
+        already open it can add a way in.
+        """
         from rqrun.vault import keys
 
+        added: list[int] = []
+
         def change(doc: dict[str, Any], sealer: Sealer) -> bool:
-            keys.add_slot(doc, sealer._dek, slot_type, secret=secret)
+            slot = keys.add_slot(doc, sealer._dek, slot_type, secret=secret)
+            added.append(next(i for i, s in enumerate(doc["key_slots"]) if s is slot))
             return True
 
-        if fileio.read_bytes(self.path) is None:
-            raise VaultError("the vault does not exist yet", where=str(self.path), hint="store a secret first")
+        self._require_file()
         self.modify(change)
+        assert self._doc is not None
+        return slot_infos(self._doc)[added[-1]]
+
+    def key_slots(self) -> list[SlotInfo]:
+        """The key slots, described (never key material); needs no key."""
+        return slot_infos(self._doc) if self._doc is not None else []
+
+    def remove_key_slot(self, ident: str) -> SlotInfo:
+        """Remove the slot ``ident`` names (number, key id, or type when unique); never the last one.
+
+        Unlocks first: removing a way in needs a key that opens the vault.
+        """
+        from rqrun.vault import keys
+
+        removed: list[SlotInfo] = []
+
+        def change(doc: dict[str, Any], sealer: Sealer) -> bool:
+            index = find_slot(doc, ident)
+            if len(doc["key_slots"]) == 1:
+                raise UsageError(
+                    "refusing to remove the vault's only key slot: nothing could unlock it afterwards",
+                    hint="add another first: rqrun vault key add --raw | --passphrase | --keyring",
+                )
+            removed.append(slot_infos(doc)[index])
+            keys.remove_slot(doc, doc["key_slots"][index])
+            return True
+
+        self._require_file()
+        self.modify(change)
+        return removed[-1]
+
+    def _require_file(self) -> None:
+        if fileio.read_bytes(self.path) is None:
+            raise VaultError(
+                "the vault does not exist yet", where=str(self.path), hint="store a secret first: rqrun vault set KEY"
+            )
 
     def close(self) -> None:
         """Forget the key and the decrypted values (best effort: Python strings are immutable)."""
