@@ -187,7 +187,7 @@ def use_config(vault: Vault, name: str) -> None:
     def change(doc: dict[str, Any], sealer: Sealer) -> bool:
         if name not in configs_of(doc):
             raise no_config_error(vault, name)
-        changed = doc[PREFIX].get("active") != name
+        changed: bool = doc[PREFIX].get("active") != name
         doc[PREFIX]["active"] = name
         return changed
 

@@ -55,7 +55,7 @@ class AwsProvider:
     """Entries ``aws:<config>``: one active configuration; values cached by GetSecretValue."""
 
     prefix = PREFIX
-    aad_fields = ("secret_id", "mode", "version_stage")
+    aad_fields: tuple[str, ...] = ("secret_id", "mode", "version_stage")
 
     def active_config(self, doc: dict[str, Any]) -> str | None:
         section = doc.get(PREFIX)
