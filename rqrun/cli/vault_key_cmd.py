@@ -14,7 +14,7 @@ import sys
 import click
 
 from rqrun.cli.vault_cmd import _info, _open
-from rqrun.errors import UsageError
+from rqrun.errors import UsageError, VaultError
 
 __all__ = ["key"]
 
@@ -76,7 +76,9 @@ def add_cmd(ctx: click.Context, kind: str | None, from_stdin: bool, argv_secret:
     if from_stdin and kind != "raw":
         raise UsageError("--stdin goes with --raw (a passphrase is read from stdin when there is no terminal)")
     store = _open(ctx)
-    store.key_slots()  # a missing or unreadable vault fails here, before any key is made
+    if not store.exists:
+        raise VaultError("the vault does not exist yet", where=str(store.path), hint="store a secret first: rqrun vault set KEY")
+    store.unlock()  # a vault that will not open fails here, before any key is made or asked for
     if kind == "raw":
         from rqrun.vault.crypto import b64e, parse_raw_key, random_key
 
