@@ -44,7 +44,7 @@ def _read_passphrase() -> str:
     if sys.stdin is None:
         raise UsageError("no terminal and no stdin to read the passphrase from")
     line = sys.stdin.readline()
-    return line[:-1] if line.endswith("\n") else line
+    return line.removesuffix("\n")
 
 
 @key.command("add")

@@ -73,7 +73,7 @@ class AwsProvider:
             hint=f"change it in AWS then `rqrun vault aws refresh {name}`, or `rqrun vault aws move-to-local {name}`",
         )
 
-    def fetch_missing(self, vault: "Vault", doc: dict[str, Any], config: str, alias: str) -> VaultError | None:
+    def fetch_missing(self, vault: Vault, doc: dict[str, Any], config: str, alias: str) -> VaultError | None:
         if config not in _configs_view(doc):
             return None  # an orphan mapping: no configuration to fetch with, so no value
         from rqrun.vault import aws

@@ -27,7 +27,7 @@ from rqrun.errors import VaultError
 if TYPE_CHECKING:
     from rqrun.vault.store import Vault
 
-__all__ = ["Provider", "declare", "register", "get", "declared", "prefix_of"]
+__all__ = ["Provider", "declare", "declared", "get", "prefix_of", "register"]
 
 
 class Provider(Protocol):
@@ -51,7 +51,7 @@ class Provider(Protocol):
         """The error for ``set``/``unset`` of a key linked to this provider."""
         ...
 
-    def fetch_missing(self, vault: "Vault", doc: dict[str, Any], config: str, alias: str) -> VaultError | None:
+    def fetch_missing(self, vault: Vault, doc: dict[str, Any], config: str, alias: str) -> VaultError | None:
         """Fetch an alias that has no cached value yet (once per process, during a run).
 
         Returns the error to raise, or None (fetched, or nothing to fetch it with: then the

@@ -5,8 +5,9 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -116,7 +117,7 @@ def test_store_routes_by_prefix_to_any_provider(echo: _EchoProvider, make_vault:
     assert echo.fetches.count(("one", "broken")) == 1  # a failure is remembered for the process
     with pytest.raises(VaultError, match="'token' belongs to echo"):
         fresh.set("token", "x")
-    assert "other" not in fresh.keys()
+    assert not fresh.has("other")
     fresh.use_config("echo", "two")
     assert fresh.get("other") == "rehto" and fresh.get("token") == "local-token"
     fresh.use_config("echo", "three")
