@@ -9,10 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-__all__ = ["RunOptions", "DEFAULT_TIMEOUT_REQUEST_MS", "DEFAULT_TIMEOUT_SCRIPT_MS"]
+__all__ = ["RunOptions", "DEFAULT_TIMEOUT_REQUEST_MS", "DEFAULT_TIMEOUT_SCRIPT_MS", "SECRET_ENV_PREFIX", "secret_vars_from_environ"]
 
 DEFAULT_TIMEOUT_REQUEST_MS = 30_000
 DEFAULT_TIMEOUT_SCRIPT_MS = 5_000
+#: ``RQRUN_SECRET_API_TOKEN=...`` in the process environment is the secret variable ``API_TOKEN``.
+SECRET_ENV_PREFIX = "RQRUN_SECRET_"
+
+
+def secret_vars_from_environ(environ: Mapping[str, str]) -> dict[str, str]:
+    """The secret variables a CI passes as ``RQRUN_SECRET_<KEY>`` (empty names and values skipped)."""
+    return {
+        name[len(SECRET_ENV_PREFIX) :]: value
+        for name, value in sorted(environ.items())
+        if name.startswith(SECRET_ENV_PREFIX) and len(name) > len(SECRET_ENV_PREFIX) and value
+    }
 
 
 @dataclass(frozen=True)
@@ -25,6 +36,9 @@ class RunOptions:
     globals: str | None = None
     env_vars: Mapping[str, str] = field(default_factory=dict)
     global_vars: Mapping[str, str] = field(default_factory=dict)
+    #: Environment variables whose values are secrets: they resolve as ``{{KEY}}`` (over
+    #: ``env_vars``) and are registered with the redactor, so no output shows them.
+    secret_vars: Mapping[str, str] = field(default_factory=dict, repr=False)
     iteration_count: int | None = None
     iteration_data: str | None = None
     folders: tuple[str, ...] = ()

@@ -74,6 +74,9 @@ class Runner:
         environment = _variables(inputs.environment.variables if inputs.environment else [], redactor)
         globals_ = _variables(inputs.globals.variables if inputs.globals else [], redactor)
         environment.update(options.env_vars)
+        for key, value in options.secret_vars.items():  # --secret-var and RQRUN_SECRET_<KEY>
+            redactor.add(value)
+            environment[key] = value
         globals_.update(options.global_vars)
         self.state = VariableState(environment, globals_, _variables(collection.variables, redactor), {}, {})
         self.gate = SecretGate()

@@ -65,6 +65,7 @@ def variable_options() -> Callable[[F], F]:
         [
             click.option("--env-var", "env_vars", multiple=True, metavar="KEY=VALUE", help="Set an environment variable (repeatable)."),
             click.option("--global-var", "global_vars", multiple=True, metavar="KEY=VALUE", help="Set a global variable (repeatable)."),
+            click.option("--secret-var", "secret_vars", multiple=True, metavar="KEY=VALUE", help="Set an environment variable that no output shows (repeatable; also RQRUN_SECRET_<KEY>)."),
             click.option("--strict-variables", is_flag=True, help="An unresolved {{var}} fails the request instead of a warning."),
             click.option("--export-environment", type=_FILE, help="Write the environment as it stands after the run."),
             click.option("--export-globals", type=_FILE, help="Write the globals as they stand after the run."),

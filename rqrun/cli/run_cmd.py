@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -19,7 +20,7 @@ from rqrun.cli.options import (
     run_control_options,
     variable_options,
 )
-from rqrun.options import RunOptions
+from rqrun.options import RunOptions, secret_vars_from_environ
 
 __all__ = ["run", "build_options"]
 
@@ -41,6 +42,7 @@ def build_options(ctx: click.Context, collection: str, params: dict[str, Any]) -
         globals=params["globals_file"],
         env_vars=parse_assignments(params["env_vars"], "--env-var"),
         global_vars=parse_assignments(params["global_vars"], "--global-var"),
+        secret_vars={**secret_vars_from_environ(os.environ), **parse_assignments(params["secret_vars"], "--secret-var")},
         iteration_count=params["iteration_count"],
         iteration_data=params["iteration_data"],
         folders=tuple(params["folders"]),

@@ -73,6 +73,20 @@ def _stdin_only(option: str, value: str | None) -> None:
         )
 
 
+def _check_key_id(key_id: str, *, local_endpoint: bool) -> None:
+    """AWS key ids are 16-128 letters and digits; a custom endpoint (LocalStack, moto) takes dummies like ``test``."""
+    if local_endpoint:
+        if not 1 <= len(key_id) <= 128 or not all(c.isascii() and (c.isalnum() or c in "_-") for c in key_id):
+            raise UsageError("invalid --access-key-id", hint="use up to 128 letters, digits, '_' or '-' (e.g. test)")
+        return
+    if not all(c.isalnum() for c in key_id) or not 16 <= len(key_id) <= 128:
+        raise UsageError(
+            "invalid --access-key-id",
+            hint="an access key id is 16-128 letters and digits (AKIA...); with --endpoint-url "
+            "(LocalStack, moto) dummy keys such as 'test' are accepted",
+        )
+
+
 # ---- configurations --------------------------------------------------------------------------
 
 
@@ -85,7 +99,11 @@ def _stdin_only(option: str, value: str | None) -> None:
 @click.option("--session-token", metavar="-", help="Temporary keys: '-' (prompt, or stdin line 2). Never a value.")
 @click.option("--profile", metavar="P", help="Use the named AWS profile (SSO, assume-role, credential_process).")
 @click.option("--default-chain", is_flag=True, help="Use the standard AWS credential chain (CI, instance roles).")
-@click.option("--endpoint-url", metavar="URL", help="Custom endpoint (LocalStack, moto); else AWS_ENDPOINT_URL applies.")
+@click.option(
+    "--endpoint-url",
+    metavar="URL",
+    help="Custom endpoint (LocalStack, moto; short dummy keys such as 'test' are then accepted); else AWS_ENDPOINT_URL applies.",
+)
 @click.option("--replace", is_flag=True, help="Overwrite a configuration of this name (keeps its secrets).")
 @click.pass_context
 def add_config_cmd(
@@ -124,8 +142,7 @@ def add_config_cmd(
     if static:
         if not access_key_id:
             raise UsageError("--secret-access-key and --session-token need --access-key-id")
-        if not all(c.isalnum() for c in access_key_id) or not 16 <= len(access_key_id) <= 128:
-            raise UsageError("invalid --access-key-id", hint="an access key id is 16-128 letters and digits (AKIA...)")
+        _check_key_id(access_key_id, local_endpoint=endpoint_url is not None)
         reader = _SecretReader()
         secret = reader.read("secret access key")
         token = reader.read("session token") if session_token == _STDIN else None

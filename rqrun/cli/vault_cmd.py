@@ -2,8 +2,8 @@
 
 Values never go to logs or error messages: ``set`` reads them from stdin (without echo on a
 terminal) unless given as an argument, ``get`` prints only the value on stdout, and ``list``
-shows metadata only. The ``aws`` sub-group lives in ``rqrun.cli.vault_aws_cmd`` and is imported
-only when used (boto3 is never imported by the other commands).
+shows metadata only. The ``aws`` and ``key`` sub-groups live in their own modules and are
+imported only when used (boto3 is never imported by the other commands).
 """
 
 from __future__ import annotations
@@ -20,24 +20,27 @@ from rqrun.errors import SecretNotFound, UsageError
 __all__ = ["vault"]
 
 _AWS_MODULE = "rqrun.cli.vault_aws_cmd"
+#: Sub-groups resolved lazily: name -> (module, attribute).
+_LAZY = {"aws": (_AWS_MODULE, "aws"), "key": ("rqrun.cli.vault_key_cmd", "key")}
 
 
 class _VaultGroup(click.Group):
-    """The vault commands, plus ``aws`` resolved lazily from its own module."""
+    """The vault commands, plus ``aws`` and ``key`` resolved lazily from their own modules."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*self.commands, "aws"})
+        return sorted({*self.commands, *_LAZY})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name != "aws":
+        if cmd_name not in _LAZY:
             return self.commands.get(cmd_name)
+        module_name, attribute = _LAZY[cmd_name]
         try:
-            module = importlib.import_module(_AWS_MODULE)
+            module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
             if exc.name != _AWS_MODULE:
                 raise
             return _aws_placeholder
-        command: click.Command = module.aws
+        command: click.Command = getattr(module, attribute)
         return command
 
 
@@ -57,14 +60,16 @@ def _vault_path(ctx: click.Context) -> str | None:
     return path
 
 
+def _info(message: str) -> None:
+    """Status lines, notices and warnings: stderr, so stdout carries only what was asked for."""
+    click.echo(f"rqrun: {message}", err=True)
+
+
 def _open(ctx: click.Context) -> Any:
+    """The vault, with its notices (key-file notice, permission warnings) on this command's stderr."""
     from rqrun.vault import open_vault
 
-    return open_vault(_vault_path(ctx), interactive=sys.stdin.isatty())
-
-
-def _info(message: str) -> None:
-    click.echo(f"rqrun: {message}", err=True)
+    return open_vault(_vault_path(ctx), interactive=sys.stdin.isatty(), notify=_info)
 
 
 @click.group(cls=_VaultGroup)
@@ -189,7 +194,7 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
     """List keys with their source, allowed hosts and status (never values; no unlock needed)."""
     store = _open(ctx)
     entries = store.entries()
-    active = store.active_aws_config
+    active = store.active_config("aws")
     if as_json:
         rows = [
             {

@@ -14,6 +14,11 @@ Importing this package is cheap: ``cryptography`` is loaded on the first unlock 
 
 from __future__ import annotations
 
+from rqrun.vault import providers
+
+# Providers are declared here, by module name, and imported only when an entry needs one.
+providers.declare("aws", "rqrun.vault.aws_provider")
+
 from rqrun.vault.schema import VaultEntry, host_allowed, validate_key
 from rqrun.vault.store import Vault, close_all, default_vault_path, open_vault
 

@@ -195,7 +195,7 @@ def _check_format(entry: dict[str, Any], fetched: FetchedValue) -> tuple[AwsFail
         return None, []
     if fetched.encoding != "utf-8":
         return AwsFailure("format", "SecretFormatError", "JSON mode needs a SecretString; this secret is binary"), []
-    from rqrun.vault.aws_json import SecretFormatError, flatten_text
+    from rqrun.vault.dotted import SecretFormatError, flatten_text
 
     try:
         return None, flatten_text(fetched.value).warnings
@@ -291,11 +291,13 @@ def _merge(
                 entry.get(k) == asked.get(k) for k in ("secret_id", "mode", "version_stage", "allow_hosts")
             )
             if entry is None or not same:
-                failure = AwsFailure("config", "MappingChanged", "the mapping was changed or removed during the fetch")
-                outcomes[alias] = FetchOutcome(alias, ok=False, failure=failure)
+                changed = AwsFailure("config", "MappingChanged", "the mapping was changed or removed during the fetch")
+                outcomes[alias] = FetchOutcome(alias, ok=False, failure=changed)
                 continue
             old_cache = entry.get("cache") if isinstance(entry.get("cache"), dict) else None
             entry["last_attempt_at"] = now
+            failure: AwsFailure | None
+            warnings: list[str]
             failure, warnings = (result, []) if isinstance(result, AwsFailure) else _check_format(entry, result)
             if failure is not None:
                 entry["error"] = failure.as_record(now)

@@ -21,6 +21,7 @@ from typing import Any
 
 from rqrun.errors import UsageError, VaultError
 from rqrun.vault.aws_client import KINDS, AwsConfig, ConnectionReport, Credentials
+from rqrun.vault.aws_provider import PREFIX, configs_of, missing_config_error
 from rqrun.vault.schema import utc_now
 from rqrun.vault.store import Sealer, Vault
 
@@ -56,29 +57,14 @@ class ConfigInfo:
     error: dict[str, Any] | None
 
 
-def configs_of(doc: dict[str, Any]) -> dict[str, Any]:
-    """``doc["aws"]["configs"]``, created if an older document lacks it."""
-    aws = doc.setdefault("aws", {"active": None, "configs": {}})
-    configs: dict[str, Any] = aws.setdefault("configs", {})
-    return configs
-
-
 def no_config_error(vault: Vault, name: str | None) -> VaultError:
     """The error for a missing (or no active) configuration, with the command that helps."""
-    if name is None:
-        return VaultError(
-            "no AWS configuration is active", where=str(vault.path), hint="rqrun vault aws add-config NAME --region R"
-        )
-    return VaultError(
-        f"there is no AWS configuration named {name!r}",
-        where=str(vault.path),
-        hint="rqrun vault aws list-configs shows the configurations",
-    )
+    return missing_config_error(str(vault.path), name)
 
 
 def config_name(vault: Vault, doc: dict[str, Any], name: str | None) -> str:
     """The configuration an operation applies to: ``name``, else the active one; it must exist."""
-    chosen = name if name is not None else vault.active_aws_config
+    chosen = name if name is not None else vault.active_config(PREFIX)
     if chosen is None or chosen not in configs_of(doc):
         raise no_config_error(vault, chosen)
     return chosen
@@ -159,9 +145,9 @@ def add_config(
             "last_test": None,
             "error": None,
         }
-        if doc["aws"].get("active") not in configs:
-            doc["aws"]["active"] = name
-        became_active = doc["aws"]["active"] == name
+        if doc[PREFIX].get("active") not in configs:
+            doc[PREFIX]["active"] = name
+        became_active = doc[PREFIX]["active"] == name
         return True
 
     vault.modify(change)
@@ -187,8 +173,8 @@ def remove_config(vault: Vault, name: str, *, force: bool = False) -> int:
         del configs[name]
         doc["secrets"] = [e for e in doc["secrets"] if e["source"] != f"aws:{name}"]
         removed = len(linked)
-        if doc["aws"].get("active") == name:
-            doc["aws"]["active"] = next(iter(sorted(configs)), None)
+        if doc[PREFIX].get("active") == name:
+            doc[PREFIX]["active"] = next(iter(sorted(configs)), None)
         return True
 
     vault.modify(change)
@@ -201,8 +187,8 @@ def use_config(vault: Vault, name: str) -> None:
     def change(doc: dict[str, Any], sealer: Sealer) -> bool:
         if name not in configs_of(doc):
             raise no_config_error(vault, name)
-        changed = doc["aws"].get("active") != name
-        doc["aws"]["active"] = name
+        changed: bool = doc[PREFIX].get("active") != name
+        doc[PREFIX]["active"] = name
         return changed
 
     vault.modify(change)
@@ -233,7 +219,7 @@ def list_configs(vault: Vault) -> list[ConfigInfo]:
                 kind=kind,
                 credentials=shown,
                 endpoint_url=record.get("endpoint_url"),
-                active=doc["aws"].get("active") == name,
+                active=doc[PREFIX].get("active") == name,
                 secrets=sum(1 for e in doc["secrets"] if e["source"] == f"aws:{name}"),
                 last_test=record.get("last_test"),
                 error=record.get("error"),

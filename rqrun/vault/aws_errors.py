@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable
 
 __all__ = ["CATEGORIES", "AwsFailure", "classify", "scrub", "CATEGORY_HINTS"]
 
@@ -103,7 +103,7 @@ def scrub(text: str, secrets: Iterable[str] = ()) -> str:
     return text
 
 
-def _client_error(response: dict, secrets: Iterable[str]) -> AwsFailure:
+def _client_error(response: dict[str, Any], secrets: Iterable[str]) -> AwsFailure:
     err = response.get("Error") or {}
     code = str(err.get("Code") or "")
     raw_message = str(err.get("Message") or "")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -29,7 +28,6 @@ __all__ = [
     "ensure_private_dir",
     "permission_problems",
     "create_exclusive",
-    "stderr_notice",
     "LOCK_TIMEOUT",
 ]
 
@@ -236,7 +234,3 @@ def create_exclusive(path: Path, data: bytes) -> bool:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
 
-
-def stderr_notice(message: str) -> None:
-    """Default sink for vault notices and warnings when the caller gives none."""
-    print(f"rqrun: {message}", file=sys.stderr, flush=True)

@@ -39,6 +39,7 @@ __all__ = [
     "unlock",
     "create_slots",
     "add_slot",
+    "remove_slot",
     "key_file_path",
     "usable_keyring",
     "prompt_passphrase",
@@ -131,6 +132,8 @@ def unlock(doc: dict[str, Any], path: Path, *, interactive: bool) -> bytes:
                 hint=f"set {ENV_KEY} to the key the vault was created with",
             )
         notes.append(f"{ENV_KEY} is set but the vault has no raw-key slot")
+    elif _slots(doc, "env_key"):
+        notes.append(f"{ENV_KEY} is not set")
 
     passphrase = os.environ.get(ENV_PASSPHRASE)
     pass_slots = _slots(doc, "passphrase")
@@ -268,12 +271,20 @@ def _wrap_slot(doc: dict[str, Any], dek: bytes, slot_type: str, kek: bytes, **fi
 
 
 def add_slot(doc: dict[str, Any], dek: bytes, slot_type: str, *, secret: str | None = None) -> dict[str, Any]:
-    """Add (or replace) the slot of one type; ``secret`` is the passphrase or the base64 raw key."""
+    """Add a slot; ``secret`` is the passphrase or the base64 raw key.
+
+    Raw keys accumulate (one per CI system, say; the same key again replaces its slot); a new
+    passphrase, keyring or key-file slot replaces the one of its type.
+    """
     if slot_type == "env_key":
         kek = crypto.parse_raw_key(secret or "")
         if kek is None:
             raise VaultError(f"{ENV_KEY} is not the base64 of 32 bytes", hint=_KEYGEN_HINT)
-        slot = _wrap_slot(doc, dek, "env_key", kek, kid=crypto.key_fingerprint(kek))
+        kid = crypto.key_fingerprint(kek)
+        slot = _wrap_slot(doc, dek, "env_key", kek, kid=kid)
+        doc["key_slots"] = [s for s in doc["key_slots"] if not (s.get("type") == "env_key" and s.get("kid") == kid)]
+        doc["key_slots"].append(slot)
+        return slot
     elif slot_type == "passphrase":
         if not secret:
             raise VaultError("an empty passphrase cannot protect the vault")
@@ -288,6 +299,18 @@ def add_slot(doc: dict[str, Any], dek: bytes, slot_type: str, *, secret: str | N
         raise ValueError(slot_type)
     doc["key_slots"] = [s for s in doc["key_slots"] if s.get("type") != slot_type] + [slot]
     return slot
+
+
+def remove_slot(doc: dict[str, Any], slot: dict[str, Any]) -> None:
+    """Drop ``slot``; a keyring slot's key is also deleted from the keyring (best effort)."""
+    doc["key_slots"] = [s for s in doc["key_slots"] if s is not slot]
+    if slot.get("type") == "keyring":
+        backend = usable_keyring()
+        if backend is not None:
+            try:
+                backend.delete_password(slot.get("service", KEYRING_SERVICE), slot.get("username", _keyring_username(doc)))
+            except Exception:  # noqa: BLE001 - already gone, or the keyring refuses: the slot is gone either way
+                pass
 
 
 def _keyring_slot(doc: dict[str, Any], dek: bytes) -> dict[str, Any]:

@@ -9,21 +9,22 @@ Document (version 1)::
     {"format": "rqrun-vault", "version": 1, "aad_v": 1,
      "vault_id": "<b64 16 bytes>", "created_at": "...", "updated_at": "...",
      "key_slots": [{"type": "keyfile" | "keyring" | "passphrase" | "env_key", "wrapped": BLOB, ...}],
-     "aws": {"active": null, "configs": {}},          # filled by the AWS provider
+     "aws": {...},                                    # one section per provider prefix
      "secrets": [ENTRY, ...]}
 
-    ENTRY = {"name": "apiKey", "source": "local" | "aws:<config>",
+    ENTRY = {"name": "apiKey", "source": "local" | "<provider prefix>:<config>",
              "allow_hosts": ["api.example.com"] | null,
              "value": BLOB, "mode": "json" (optional),        # local entries
-             "secret_id": "...", "mode": "plaintext" | "json", "version_stage": "...",
-             "cache": {"value": BLOB, "fetched_at": "...", ...},   # AWS entries
+             "cache": {"value": BLOB, "fetched_at": "...", ...},   # provider entries
+             ...provider fields (AWS: "secret_id", "mode", "version_stage"),
              "error": {"category", "code", "message", "at"} | null,
              "created_at": "...", "updated_at": "..."}
 
     BLOB = {"nonce": "<b64 12>", "ct": "<b64 ciphertext+tag>"}
 
 An entry is identified by ``(source, name)``: a local secret and an AWS alias may share a name
-(the AWS one wins while its configuration is active).
+(the provider's wins while its configuration is active). Provider entries are described in
+:mod:`rqrun.vault.providers`; this module knows providers only by their declared prefixes.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from rqrun.errors import UsageError, VaultError
+from rqrun.vault import providers
 
 __all__ = [
     "FORMAT_NAME",
@@ -53,6 +55,10 @@ __all__ = [
     "is_provider_source",
     "utc_now",
     "recovery_hint",
+    "SlotInfo",
+    "SLOT_NAMES",
+    "slot_infos",
+    "find_slot",
     "MIGRATIONS",
 ]
 
@@ -147,7 +153,7 @@ def host_allowed(patterns: list[str] | None, host: str, port: int | None = None)
 
 
 def is_provider_source(source: str) -> bool:
-    """True for entries that mirror a provider (``aws:<config>``): read-only to users and scripts."""
+    """True for entries that mirror a provider (``<prefix>:<config>``): read-only to users and scripts."""
     return source != LOCAL
 
 
@@ -162,7 +168,7 @@ def new_document(vault_id: str) -> dict[str, Any]:
         "created_at": now,
         "updated_at": now,
         "key_slots": [],
-        "aws": {"active": None, "configs": {}},
+        **{prefix: {} for prefix in providers.declared()},
         "secrets": [],
     }
 
@@ -225,9 +231,10 @@ def _check_shape(doc: dict[str, Any], path: str) -> None:
     slots = doc.get("key_slots")
     if not isinstance(slots, list) or not all(isinstance(s, dict) and _is_blob(s.get("wrapped")) for s in slots):
         raise _corrupt(path, "has malformed key_slots")
-    aws = doc.setdefault("aws", {"active": None, "configs": {}})
-    if not isinstance(aws, dict) or not isinstance(aws.setdefault("configs", {}), dict):
-        raise _corrupt(path, "has a malformed aws section")
+    known = providers.declared()
+    for prefix in known:
+        if not isinstance(doc.setdefault(prefix, {}), dict):
+            raise _corrupt(path, f"has a malformed {prefix} section")
     secrets = doc.get("secrets")
     if not isinstance(secrets, list):
         raise _corrupt(path, "has no secrets list")
@@ -236,7 +243,7 @@ def _check_shape(doc: dict[str, Any], path: str) -> None:
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not _KEY_RE.fullmatch(entry["name"]):
             raise _corrupt(path, "has a secret entry without a valid name")
         source = entry.get("source")
-        if not isinstance(source, str) or not (source == LOCAL or source.startswith("aws:")):
+        if not isinstance(source, str) or not (source == LOCAL or providers.prefix_of(source) in known):
             raise _corrupt(path, f"has an entry {entry['name']!r} with an unknown source {source!r}")
         ident = (source, entry["name"])
         if ident in seen:
@@ -257,7 +264,7 @@ def _is_blob(blob: object) -> bool:
 
 
 def entry_blob(entry: dict[str, Any]) -> dict[str, str] | None:
-    """The encrypted value of an entry: ``value`` for local secrets, ``cache.value`` for AWS ones."""
+    """The encrypted value of an entry: ``value`` for local secrets, ``cache.value`` for provider ones."""
     if entry.get("source") == LOCAL:
         return entry.get("value")
     cache = entry.get("cache")
@@ -267,8 +274,8 @@ def entry_blob(entry: dict[str, Any]) -> dict[str, str] | None:
 def secret_aad_meta(entry: dict[str, Any]) -> dict[str, Any]:
     """The fields an entry's ciphertext is bound to.
 
-    Name and source stop swaps and relabelling; the AWS fields stop a cached value from being
-    passed off as another secret; ``allow_hosts`` is bound because it is a security control: an
+    Name and source stop swaps and relabelling; the configuration and the provider's
+    ``aad_fields`` stop a cached value from being passed off as another secret; ``allow_hosts`` is bound because it is a security control: an
     entry whose host list was edited outside rqrun no longer decrypts, so it fails closed.
     """
     source = entry["source"]
@@ -276,13 +283,66 @@ def secret_aad_meta(entry: dict[str, Any]) -> dict[str, Any]:
     if source == LOCAL and entry.get("mode") is not None:
         meta["mode"] = entry["mode"]  # a JSON secret moved to local keeps expanding; bound like the rest
     if source != LOCAL:
-        meta.update(
-            config=source[4:],
-            secret_id=entry.get("secret_id"),
-            mode=entry.get("mode"),
-            version_stage=entry.get("version_stage"),
-        )
+        prefix, _, config = source.partition(":")
+        provider = providers.get(prefix)
+        if provider is None:
+            raise VaultError(f"no provider serves the source {source!r}")
+        meta["config"] = config
+        meta.update({name: entry.get(name) for name in provider.aad_fields})
     return meta
+
+
+#: Slot types as the user names them (``rqrun vault key ...``) -> as stored.
+SLOT_NAMES = {"raw": "env_key", "passphrase": "passphrase", "keyring": "keyring", "keyfile": "keyfile"}
+_SLOT_LABELS = {stored: shown for shown, stored in SLOT_NAMES.items()}
+
+
+@dataclass(frozen=True)
+class SlotInfo:
+    """What ``vault key list`` shows about one key slot (never key material)."""
+
+    number: int  # 1-based position, what ``vault key remove N`` takes
+    type: str  # raw, passphrase, keyring, keyfile
+    key_id: str | None  # fingerprint of a raw key or key file
+    created_at: str | None
+    detail: str
+
+
+def slot_infos(doc: dict[str, Any]) -> list[SlotInfo]:
+    """The document's key slots, described; needs no key."""
+    out = []
+    for number, slot in enumerate(doc["key_slots"], start=1):
+        stored = str(slot.get("type"))
+        kind = _SLOT_LABELS.get(stored, stored)
+        if stored == "env_key":
+            detail = "RQRUN_VAULT_KEY"
+        elif stored == "passphrase":
+            detail = f"RQRUN_VAULT_PASSPHRASE or a prompt ({(slot.get('kdf') or {}).get('alg', '?')})"
+        elif stored == "keyring":
+            detail = f"OS keyring {slot.get('service', '?')}/{slot.get('username', '?')}"
+        elif stored == "keyfile":
+            detail = "$RQRUN_HOME/vault.key"
+        else:
+            detail = "unknown slot type"
+        kid = slot.get("kid")
+        out.append(SlotInfo(number, kind, kid if isinstance(kid, str) else None, slot.get("created_at"), detail))
+    return out
+
+
+def find_slot(doc: dict[str, Any], ident: str) -> int:
+    """The index of the slot ``ident`` names: its number, its key id, or its type when only one has it."""
+    infos = slot_infos(doc)
+    text = ident.strip().lower()
+    if text.isdigit() and 1 <= int(text) <= len(infos):
+        return int(text) - 1
+    by_id = [i.number - 1 for i in infos if i.key_id and len(text) >= 6 and i.key_id.startswith(text)]
+    by_type = [i.number - 1 for i in infos if i.type == text]
+    for matches in (by_id, by_type):
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise UsageError(f"{ident!r} names {len(matches)} key slots", hint="give its number from `rqrun vault key list`")
+    raise UsageError(f"no key slot {ident!r}", hint="`rqrun vault key list` shows the slots and their numbers")
 
 
 @dataclass(frozen=True)

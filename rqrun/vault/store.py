@@ -7,7 +7,12 @@ the file under the sidecar lock, re-verifies what it has not verified yet, appli
 and replaces the file atomically; a file that does not parse or authenticate is never written.
 
 ``cryptography`` (through :mod:`rqrun.vault.crypto` and :mod:`rqrun.vault.keys`) is imported on
-the first unlock, not when this module is imported.
+the first unlock, not when this module is imported. Provider entries (``<prefix>:<config>``)
+are routed to the provider registered for the prefix (:mod:`rqrun.vault.providers`); this
+module imports no provider.
+
+The library never prints: notices and warnings (the one-time key-file notice, loose file
+permissions) go to the ``notify`` callback the caller gives, and are kept in ``Vault.notices``.
 """
 
 from __future__ import annotations
@@ -19,17 +24,20 @@ from pathlib import Path
 from typing import Any, Callable
 
 from rqrun.errors import UsageError, VaultError
-from rqrun.vault import fileio
+from rqrun.vault import fileio, providers
 from rqrun.vault.schema import (
     LOCAL,
+    SlotInfo,
     VaultEntry,
     entry_blob,
+    find_slot,
     is_provider_source,
     new_document,
     normalize_hosts,
     parse_document,
     recovery_hint,
     secret_aad_meta,
+    slot_infos,
     utc_now,
     validate_key,
 )
@@ -51,7 +59,7 @@ def default_vault_path() -> Path:
 class Sealer:
     """Encrypts and decrypts under one vault's data key, with the associated data of each kind.
 
-    Given to :meth:`Vault.modify` callbacks, so a provider (AWS) can store credentials and caches
+    Given to :meth:`Vault.modify` callbacks, so a provider can store credentials and caches
     without handling the key itself.
     """
 
@@ -87,8 +95,8 @@ class Vault:
     def __init__(self, path: str | os.PathLike[str], *, interactive: bool = False, notify: Notify | None = None) -> None:
         self.path = Path(path)
         self.interactive = interactive
-        self.notices: list[str] = []
-        self._notify_sink = notify or fileio.stderr_notice
+        self.notices: list[str] = []  # every notice and warning so far, for callers without a sink
+        self._notify_sink = notify
         self._lock = threading.RLock()
         self._doc: dict[str, Any] | None = None
         self._vault_id: str | None = None  # the vault the cached key belongs to
@@ -96,7 +104,7 @@ class Vault:
         self._plain: dict[_Ident, tuple[str, str]] = {}  # ident -> (ciphertext it came from, value)
         self._bad: dict[_Ident, str] = {}  # entries that failed to authenticate
         self._index: dict[str, dict[str, Any]] = {}  # resolvable name -> entry
-        self._aws_override: str | None = None
+        self._overrides: dict[str, str] = {}  # provider prefix -> configuration chosen for this process
         self._flat: dict[_Ident, tuple[str, Any]] = {}  # JSON-mode entries: ident -> (ciphertext, flattened)
         self._on_demand: dict[_Ident, VaultError | None] = {}  # provider aliases fetched during this process
         self._load(check_permissions=True)
@@ -109,7 +117,8 @@ class Vault:
 
     def _notify(self, message: str) -> None:
         self.notices.append(message)
-        self._notify_sink(message)
+        if self._notify_sink is not None:
+            self._notify_sink(message)
 
     def _load(self, *, check_permissions: bool = False) -> None:
         raw = fileio.read_bytes(self.path)
@@ -155,33 +164,52 @@ class Vault:
     def _build_index(self, doc: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
         if doc is None:
             return {}
-        active = self.active_aws_config
         index: dict[str, dict[str, Any]] = {}
+        active: set[str] = set()
         for entry in doc["secrets"]:
-            if entry["source"] == LOCAL:
+            source = entry["source"]
+            if source == LOCAL:
                 index.setdefault(entry["name"], entry)
-        if active is not None:
-            for entry in doc["secrets"]:
-                if entry["source"] == f"aws:{active}":
-                    index[entry["name"]] = entry  # AWS wins on a duplicate key
+            elif source not in active:
+                prefix = providers.prefix_of(source)
+                if source == f"{prefix}:{self._active_config(doc, prefix)}":
+                    active.add(source)
+        for entry in doc["secrets"]:
+            if entry["source"] in active:
+                index[entry["name"]] = entry  # the provider wins on a duplicate key
         return index
+
+    def _provider(self, prefix: str) -> providers.Provider:
+        provider = providers.get(prefix)
+        if provider is None:
+            raise VaultError(f"no provider serves the source prefix {prefix!r}", where=str(self.path))
+        return provider
+
+    def _active_config(self, doc: dict[str, Any] | None, prefix: str) -> str | None:
+        if prefix in self._overrides:
+            return self._overrides[prefix]
+        return None if doc is None else self._provider(prefix).active_config(doc)
 
     @property
     def exists(self) -> bool:
         return self._doc is not None
 
-    @property
-    def active_aws_config(self) -> str | None:
-        """The AWS configuration whose secrets resolve: the per-run override, else the stored one."""
-        if self._aws_override is not None:
-            return self._aws_override
-        return (self._doc or {}).get("aws", {}).get("active")
+    def active_config(self, prefix: str) -> str | None:
+        """The configuration of provider ``prefix`` whose secrets resolve: the override, else the stored one."""
+        return self._active_config(self._doc, prefix)
+
+    def use_config(self, prefix: str, name: str | None) -> None:
+        """Resolve provider ``prefix`` from configuration ``name`` for this process only; not saved."""
+        with self._lock:
+            if name is None:
+                self._overrides.pop(prefix, None)
+            else:
+                self._overrides[prefix] = name
+            self._index = self._build_index(self._doc)
 
     def use_aws_config(self, name: str | None) -> None:
-        """Resolve from configuration ``name`` for this process only (``--aws-config``); not saved."""
-        with self._lock:
-            self._aws_override = name
-            self._index = self._build_index(self._doc)
+        """``--aws-config NAME``: the same as ``use_config("aws", name)``."""
+        self.use_config("aws", name)
 
     # ---- unlocking and decryption ------------------------------------------------------------
 
@@ -259,16 +287,15 @@ class Vault:
         """Fetch a provider alias that has no cached value, once per process; returns the fresh entry.
 
         A failure is remembered (and raised again) so a run with many references to an
-        unreachable secret asks AWS once, not once per placeholder.
+        unreachable secret asks the provider once, not once per placeholder.
         """
         ident = (entry["source"], entry["name"])
-        if entry["source"][4:] not in (self._doc or {}).get("aws", {}).get("configs", {}):
-            return entry  # an orphan mapping: no configuration to fetch with, so no value
+        prefix, _, config = entry["source"].partition(":")
         with self._lock:
             if ident not in self._on_demand:
-                from rqrun.vault import aws
-
-                self._on_demand[ident] = aws.fetch_on_demand(self, entry["source"][4:], entry["name"])
+                provider = self._provider(prefix)
+                doc = self._doc if self._doc is not None else new_document("")
+                self._on_demand[ident] = provider.fetch_missing(self, doc, config, entry["name"])
             error = self._on_demand[ident]
             if error is not None:
                 raise error
@@ -285,7 +312,7 @@ class Vault:
         memo = self._flat.get(ident)
         if memo is not None and memo[0] == blob["ct"]:
             return memo[1]
-        from rqrun.vault.aws_json import SecretFormatError, flatten_text
+        from rqrun.vault.dotted import SecretFormatError, flatten_text
 
         try:
             flat: Any = flatten_text(value)
@@ -296,13 +323,11 @@ class Vault:
 
     def _missing(self, key: str) -> None:
         validate_key(key)
-        override = self._aws_override
-        if override is not None and override not in (self._doc or {}).get("aws", {}).get("configs", {}):
-            raise VaultError(
-                f"there is no AWS configuration named {override!r}",
-                where=str(self.path),
-                hint="rqrun vault aws list-configs shows the configurations",
-            )
+        doc = self._doc if self._doc is not None else new_document("")
+        for prefix, config in self._overrides.items():
+            error = self._provider(prefix).selection_error(doc, config, str(self.path))
+            if error is not None:
+                raise error
 
     # ---- reading -----------------------------------------------------------------------------
 
@@ -324,7 +349,7 @@ class Vault:
         return None if flat is None else flat.get(path)
 
     def has(self, key: str) -> bool:
-        """Whether ``key`` resolves. Never calls AWS: a dotted key of an unfetched JSON alias counts."""
+        """Whether ``key`` resolves. Never calls a provider: a dotted key of an unfetched JSON alias counts."""
         entry, path = self._owner(key)
         if entry is None:
             self._missing(key)
@@ -335,14 +360,14 @@ class Vault:
         return flat is not None and path in flat
 
     def provider_error(self, key: str) -> dict[str, Any] | None:
-        """The error recorded by the last failed fetch of the AWS secret ``key`` resolves to, if any."""
+        """The error recorded by the last failed fetch of the provider secret ``key`` resolves to, if any."""
         entry, _ = self._owner(key)
         if entry is None or not is_provider_source(entry["source"]) or not isinstance(entry.get("error"), dict):
             return None
         return dict(entry["error"])
 
     def keys(self) -> list[str]:
-        """Every key that resolves: local secrets and the active AWS configuration's aliases."""
+        """Every key that resolves: local secrets and the aliases of each provider's active configuration."""
         return sorted(self._index)
 
     def entries(self) -> list[VaultEntry]:
@@ -386,19 +411,14 @@ class Vault:
         return list(hosts) if hosts is not None else None
 
     def is_read_only(self, key: str) -> bool:
-        """True when ``key`` resolves to a provider-linked (AWS) secret: set/unset refuse it."""
+        """True when ``key`` resolves to a provider-linked secret: set/unset refuse it."""
         entry, _ = self._owner(key)
         return entry is not None and is_provider_source(entry["source"])
 
     # ---- writing -----------------------------------------------------------------------------
 
     def _read_only_error(self, entry: dict[str, Any]) -> VaultError:
-        name, config = entry["name"], entry["source"].partition(":")[2]
-        return VaultError(
-            f"{name!r} is linked to AWS Secrets Manager (config {config}); read-only from scripts; use move-to-local",
-            where=str(self.path),
-            hint=f"change it in AWS then `rqrun vault aws refresh {name}`, or `rqrun vault aws move-to-local {name}`",
-        )
+        return self._provider(providers.prefix_of(entry["source"])).read_only_error(entry, str(self.path))
 
     def document(self) -> dict[str, Any]:
         """A private copy of the current file's document (re-read first); for providers and listings."""
@@ -503,17 +523,59 @@ class Vault:
         self.modify(change)
         return removed
 
-    def add_key_slot(self, slot_type: str, *, secret: str | None = None) -> None:
-        """Let another source unlock this vault too: ``passphrase``, ``env_key``, ``keyring``, ``keyfile``."""
+    def add_key_slot(self, slot_type: str, *, secret: str | None = None) -> SlotInfo:
+        """Let another source unlock this vault too: ``passphrase``, ``env_key``, ``keyring``, ``keyfile``.
+
+        Unlocks the vault first (with whatever unlocks it today), so only someone who can
+        already open it can add a way in.
+        """
         from rqrun.vault import keys
 
+        added: list[int] = []
+
         def change(doc: dict[str, Any], sealer: Sealer) -> bool:
-            keys.add_slot(doc, sealer._dek, slot_type, secret=secret)
+            slot = keys.add_slot(doc, sealer._dek, slot_type, secret=secret)
+            added.append(next(i for i, s in enumerate(doc["key_slots"]) if s is slot))
             return True
 
-        if fileio.read_bytes(self.path) is None:
-            raise VaultError("the vault does not exist yet", where=str(self.path), hint="store a secret first")
+        self._require_file()
         self.modify(change)
+        assert self._doc is not None
+        return slot_infos(self._doc)[added[-1]]
+
+    def key_slots(self) -> list[SlotInfo]:
+        """The key slots, described (never key material); needs no key."""
+        return slot_infos(self._doc) if self._doc is not None else []
+
+    def remove_key_slot(self, ident: str) -> SlotInfo:
+        """Remove the slot ``ident`` names (number, key id, or type when unique); never the last one.
+
+        Unlocks first: removing a way in needs a key that opens the vault.
+        """
+        from rqrun.vault import keys
+
+        removed: list[SlotInfo] = []
+
+        def change(doc: dict[str, Any], sealer: Sealer) -> bool:
+            index = find_slot(doc, ident)
+            if len(doc["key_slots"]) == 1:
+                raise UsageError(
+                    "refusing to remove the vault's only key slot: nothing could unlock it afterwards",
+                    hint="add another first: rqrun vault key add --raw | --passphrase | --keyring",
+                )
+            removed.append(slot_infos(doc)[index])
+            keys.remove_slot(doc, doc["key_slots"][index])
+            return True
+
+        self._require_file()
+        self.modify(change)
+        return removed[-1]
+
+    def _require_file(self) -> None:
+        if fileio.read_bytes(self.path) is None:
+            raise VaultError(
+                "the vault does not exist yet", where=str(self.path), hint="store a secret first: rqrun vault set KEY"
+            )
 
     def close(self) -> None:
         """Forget the key and the decrypted values (best effort: Python strings are immutable)."""
@@ -535,7 +597,8 @@ def open_vault(
     Opening reads and checks the file but does not unlock it, and creates nothing: a missing
     file is an empty vault until the first ``set``. A second ``open_vault`` of the same path
     returns the same object, re-read, with its key still unwrapped (one unlock per process).
-    ``notify`` receives warnings and notices (default: printed on stderr).
+    ``notify`` receives warnings and notices (one line each, no prefix); without it they are
+    only kept in ``Vault.notices``: the library never prints.
     """
     target = Path(path).expanduser() if path is not None else default_vault_path()
     absolute = target.absolute()

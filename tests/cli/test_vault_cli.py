@@ -230,3 +230,111 @@ def test_concurrent_cli_writers(rq: Callable[..., Result], home: Path) -> None:
     assert all(p.wait(timeout=120) == 0 for p in procs)
     keys = [s["key"] for s in rq("vault", "list", "--json").json["secrets"]]
     assert len(keys) == 21
+
+
+def test_notices_reach_stderr_once(rq: Callable[..., Result], home: Path) -> None:
+    """The library hands notices to the CLI, which prints each once, on stderr, never on stdout."""
+    first = rq("vault", "set", "a", "value-aaa")
+    assert first.code == 0 and first.out == ""
+    assert first.err.count("notice: created") == 1 and first.err.count("rqrun: notice:") == 1
+    assert "rqrun: notice:" not in rq("vault", "set", "b", "value-bbb").err
+    if os.name == "posix":
+        os.chmod(home / "vault.json", 0o644)
+        got = rq("vault", "get", "a")
+        assert (got.code, got.out) == (0, "value-aaa\n")
+        assert got.err.count("chmod 0600") == 1 and got.err.startswith("rqrun: warning:")
+
+
+# ---- rqrun vault key: a laptop vault that opens in CI -----------------------------------------
+
+
+def _copy_vault(home: Path, tmp_path: Path) -> Path:
+    """The vault file alone, in a fresh RQRUN_HOME (what a CI checkout has): no key file, no keyring."""
+    ci_home = tmp_path / "ci-home"
+    ci_home.mkdir(mode=0o700)
+    (ci_home / "vault.json").write_bytes((home / "vault.json").read_bytes())
+    return ci_home
+
+
+def test_key_add_raw_opens_a_laptop_vault_in_ci(rq: Callable[..., Result], home: Path, tmp_path: Path) -> None:
+    assert rq("vault", "set", "apiToken", "tok-laptop-1").code == 0  # a key-file vault, as on a laptop
+    added = rq("vault", "key", "add", "--raw")
+    assert added.code == 0, added.err
+    key = added.out.strip()
+    assert added.out == key + "\n" and len(base64.b64decode(key)) == 32  # stdout: the key alone
+    assert key not in added.err and "shown once" in added.err and "RQRUN_VAULT_KEY" in added.err
+    assert key not in (home / "vault.json").read_text()
+    ci_home = _copy_vault(home, tmp_path)
+    ci = rq("vault", "get", "apiToken", env={"RQRUN_HOME": str(ci_home), "RQRUN_VAULT_KEY": key})
+    assert (ci.code, ci.out) == (0, "tok-laptop-1\n"), ci.err
+    _assert_one_line_error(rq("vault", "get", "apiToken", env={"RQRUN_HOME": str(ci_home)}), 5, "vault.key is missing")
+    wrong = rq("vault", "get", "apiToken", env={"RQRUN_HOME": str(ci_home), "RQRUN_VAULT_KEY": _raw_key()})
+    _assert_one_line_error(wrong, 5, "wrong key")
+    listed = rq("vault", "key", "list", "--json").json["slots"]
+    assert [s["type"] for s in listed] == ["keyfile", "raw"] and key not in json.dumps(listed)
+    table = rq("vault", "key", "list").out.splitlines()
+    assert table[0].split()[:3] == ["SLOT", "TYPE", "KEY"] and table[2].split()[:3] == ["2", "raw", listed[1]["key_id"]]
+
+
+def test_key_add_raw_from_stdin_never_from_argv(rq: Callable[..., Result], home: Path, tmp_path: Path) -> None:
+    rq("vault", "set", "a", "value-aaa")
+    key = _raw_key()
+    before = (home / "vault.json").read_bytes()
+    in_argv = rq("vault", "key", "add", "--raw", key)  # refused, and not echoed into a CI log
+    _assert_one_line_error(in_argv, 2, "no key or passphrase on the command line")
+    assert key not in in_argv.err + in_argv.out and (home / "vault.json").read_bytes() == before
+    bad = rq("vault", "key", "add", "--raw", "--stdin", input="not-a-key\n")
+    _assert_one_line_error(bad, 2, "not the base64 of 32 bytes")
+    assert (home / "vault.json").read_bytes() == before
+    piped = rq("vault", "key", "add", "--raw", "--stdin", input=key + "\n")
+    assert piped.code == 0 and piped.out == "" and key not in piped.err
+    again = rq("vault", "key", "add", "--raw", "--stdin", input=key)  # the same key replaces its slot
+    assert again.code == 0 and [s["type"] for s in rq("vault", "key", "list", "--json").json["slots"]] == ["keyfile", "raw"]
+    ci_home = _copy_vault(home, tmp_path)
+    assert rq("vault", "get", "a", env={"RQRUN_HOME": str(ci_home), "RQRUN_VAULT_KEY": key}).out == "value-aaa\n"
+
+
+def test_key_add_needs_an_existing_vault_and_one_kind(rq: Callable[..., Result], home: Path) -> None:
+    _assert_one_line_error(rq("vault", "key", "add", "--raw"), 5, "does not exist yet")
+    assert not (home / "vault.json").exists()
+    rq("vault", "set", "a", "1")
+    _assert_one_line_error(rq("vault", "key", "add"), 2, "choose one")
+    _assert_one_line_error(rq("vault", "key", "add", "--passphrase", "--stdin"), 2, "--stdin goes with --raw")
+    _assert_one_line_error(rq("vault", "key", "add", "--passphrase", input=""), 2, "empty passphrase")
+    assert [s["type"] for s in rq("vault", "key", "list", "--json").json["slots"]] == ["keyfile"]
+
+
+def test_key_add_passphrase_and_remove(rq: Callable[..., Result], home: Path, tmp_path: Path) -> None:
+    rq("vault", "set", "a", "value-aaa")
+    added = rq("vault", "key", "add", "--passphrase", input="correct horse\n")
+    assert added.code == 0 and "correct horse" not in added.out + added.err
+    removed = rq("vault", "key", "remove", "keyfile")
+    assert removed.code == 0 and "removed key slot 1 (keyfile" in removed.err
+    path = home / "vault.json"
+    before = path.read_bytes()
+    # Only the passphrase opens it now; removing a slot needs a key that opens the vault.
+    _assert_one_line_error(rq("vault", "key", "remove", "1"), 5, "RQRUN_VAULT_PASSPHRASE")
+    env = {"RQRUN_VAULT_PASSPHRASE": "correct horse"}
+    _assert_one_line_error(rq("vault", "key", "remove", "passphrase", env=env), 2, "only key slot")
+    _assert_one_line_error(rq("vault", "key", "remove", "7", env=env), 2, "no key slot '7'")
+    assert path.read_bytes() == before
+    ci_home = _copy_vault(home, tmp_path)
+    assert rq("vault", "get", "a", env={"RQRUN_HOME": str(ci_home), **env}).out == "value-aaa\n"
+
+
+def test_key_add_keyring_and_remove_it(rq: Callable[..., Result], home: Path, tmp_path: Path) -> None:
+    ring = {
+        "PYTHON_KEYRING_BACKEND": "vault_fakering.FileKeyring",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(_FAKERING_DIR), os.environ.get("PYTHONPATH")])),
+        "FAKE_KEYRING_FILE": str(tmp_path / "ring.json"),
+    }
+    rq("vault", "set", "a", "value-aaa")  # no keyring yet: a key file
+    _assert_one_line_error(rq("vault", "key", "add", "--keyring"), 5, "no usable OS keyring")
+    assert rq("vault", "key", "add", "--keyring", env=ring).code == 0
+    assert "vault:" in (tmp_path / "ring.json").read_text()
+    (home / "vault.key").rename(tmp_path / "vault.key.away")
+    assert rq("vault", "get", "a", env=ring).out == "value-aaa\n"  # the keyring alone opens it
+    (tmp_path / "vault.key.away").rename(home / "vault.key")
+    assert rq("vault", "key", "remove", "keyring", env=ring).code == 0
+    assert "vault:" not in (tmp_path / "ring.json").read_text()  # its key left the keyring too
+    assert [s["type"] for s in rq("vault", "key", "list", "--json").json["slots"]] == ["keyfile"]

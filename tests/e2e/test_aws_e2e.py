@@ -288,3 +288,27 @@ def test_aws_config_option_switches_for_one_run(run_cli: Any, moto: str, tmp_pat
     assert run_cli("vault", "aws", "use", "staging", env=env).code == 0
     assert run_cli("run", collection, env=run_env).code == 0
     assert recording_server.requests.last.header("X-User") == "stg-user"
+
+
+def test_local_endpoint_accepts_dummy_keys(
+    run_cli: Any, moto: str, tmp_path: Path, recording_server: Any
+) -> None:
+    """LocalStack/moto style `test`/`test` keys work with --endpoint-url; real-looking keys are still checked."""
+    _client(moto, "secretsmanager").create_secret(Name="app/token", SecretString="tok-local-endpoint-8812")
+    refused = run_cli("vault", "aws", "add-config", "aws", "--region", REGION,
+                      "--access-key-id", "test", "--secret-access-key", "-", input="test\n")
+    assert refused.code == 2 and "invalid --access-key-id" in refused.stderr and "--endpoint-url" in refused.stderr
+    bad = run_cli("vault", "aws", "add-config", "local", "--region", REGION, "--endpoint-url", moto,
+                  "--access-key-id", "te st", "--secret-access-key", "-", input="test\n")
+    assert bad.code == 2 and "invalid --access-key-id" in bad.stderr
+    added = run_cli("vault", "aws", "add-config", "local", "--region", REGION, "--endpoint-url", moto,
+                    "--access-key-id", "test", "--secret-access-key", "-", input="test\n")
+    assert added.code == 0, added
+    tested = run_cli("vault", "aws", "test", "local")
+    assert tested.code == 0 and "123456789012" in tested.stdout, tested
+    assert run_cli("vault", "aws", "add-secret", "token", "--secret-id", "app/token", "--fetch").code == 0
+    recording_server.respond("/db", body="ok")
+    result = run_cli("run", _collection(tmp_path, recording_server.url, ("X-Token", "{{vault:token}}")))
+    assert result.code == 0, result
+    assert recording_server.requests.last.header("X-Token") == "tok-local-endpoint-8812"
+    assert "tok-local-endpoint-8812" not in result.output

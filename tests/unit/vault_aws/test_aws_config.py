@@ -19,7 +19,7 @@ def test_first_config_becomes_active_and_use_switches(vault: Vault, fresh: Calla
     assert aws.add_config(vault, "prod", region=REGION, kind="static", credentials=CREDS)
     assert not aws.add_config(vault, "staging", region="eu-west-1", kind="profile", profile="stg", display_name="Staging")
     assert not aws.add_config(vault, "ci", region="eu-west-3", kind="default-chain")
-    assert fresh().active_aws_config == "prod"
+    assert fresh().active_config("aws") == "prod"
     aws.use_config(vault, "staging")
     infos = {i.name: i for i in aws.list_configs(fresh())}
     assert [n for n, i in infos.items() if i.active] == ["staging"]
@@ -81,8 +81,8 @@ def test_remove_config_refuses_with_mappings_unless_forced(prod: Vault) -> None:
     with pytest.raises(UsageError, match="still has 1 secret mapping"):
         aws.remove_config(prod, "prod")
     assert aws.remove_config(prod, "prod", force=True) == 1
-    assert prod.active_aws_config == "other" and not prod.has("db")
-    assert aws.remove_config(prod, "other") == 0 and prod.active_aws_config is None
+    assert prod.active_config("aws") == "other" and not prod.has("db")
+    assert aws.remove_config(prod, "other") == 0 and prod.active_config("aws") is None
     with pytest.raises(VaultError):
         aws.remove_config(prod, "other")
 

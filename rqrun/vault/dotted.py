@@ -1,8 +1,9 @@
 """JSON-mode secrets: strict parsing and the ``jq -r`` flattening into dotted keys.
 
-A JSON secret ``{"user": "admin", "port": 5432}`` mapped as ``db`` resolves as
-``{{vault:db.user}}`` -> ``admin`` and ``{{vault:db.port}}`` -> ``5432``; the bare
-``{{vault:db}}`` is the raw text as stored in AWS. The rules (``reference/aws_vault.md`` §1.8):
+Used by the store for any JSON-mode entry (a provider's, or one moved to local). A JSON
+secret ``{"user": "admin", "port": 5432}`` mapped as ``db`` resolves as ``{{vault:db.user}}``
+-> ``admin`` and ``{{vault:db.port}}`` -> ``5432``; the bare ``{{vault:db}}`` is the raw text
+as stored. The rules (``reference/aws_vault.md`` §1.8):
 
 - strings raw; numbers exactly as written (``1.50`` stays ``1.50``, big integers are not
   rounded); ``true``, ``false`` and ``null`` literal;
