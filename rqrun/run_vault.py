@@ -37,6 +37,7 @@ class RunVault:
         self._vault: Any = None
         self._hosts: dict[str, Any] = {}  # key -> tuple of hosts, or None (unrestricted)
         self._lock = threading.Lock()
+        self._notices: list[str] = []  # the vault's own warnings, until the runner reports them
 
     def open(self) -> Any:
         if self._vault is None:
@@ -44,12 +45,23 @@ class RunVault:
                 if self._vault is None:
                     from rqrun.vault import open_vault
 
-                    vault = open_vault(self.options.vault_path)
+                    vault = open_vault(self.options.vault_path, notify=self._notice)
                     if self.options.aws_config:
                         vault.use_aws_config(self.options.aws_config)
                     self._vault = vault
                     self._bind_known(vault)
         return self._vault
+
+    def _notice(self, message: str) -> None:
+        self._notices.append(message)
+
+    def drain_notices(self) -> list[str]:
+        """The vault's notices since the last call (permissions, a key file created), once each."""
+        if not self._notices:
+            return []
+        with self._lock:
+            notices, self._notices = self._notices, []
+        return notices
 
     def _bind_known(self, vault: Any) -> None:
         """Bind every local host-bound secret, so a copy of one is caught by value.

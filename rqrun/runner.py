@@ -193,6 +193,8 @@ class Runner:
                 path=tuple(f.name for f in chain[1:]) + (request.name,),
             )
             execution = self._execute(cursor, chain, request, it)
+            for notice in self.vault.drain_notices():  # the library never prints: they are run warnings
+                it.emit(ev.RunWarning(self.redactor.redact(f"vault: {notice}"), cursor))
             it.emit(ev.ItemFinished(execution))
             if self.options.bail and execution.failed:
                 return "bail"
