@@ -2,7 +2,9 @@
 
 Each output is searched as written (bytes decoded as UTF-8) and as read: the strings of a JSON
 file, the text and attributes of an XML file, an HTML page unescaped. A secret "leaks" when the
-secret itself or any form :func:`rqrun.redact.encoded_forms` lists appears in any of them.
+secret itself or any form :func:`rqrun.redact.encoded_forms` lists appears in any of them; forms
+shorter than :data:`rqrun.redact.MIN_INLINE_LENGTH` (a secret of controls stripped down to two
+letters) are masked only as whole values, by design, and are not looked for.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from rqrun.redact import encoded_forms
+from rqrun.redact import MIN_INLINE_LENGTH, encoded_forms
 
 __all__ = ["output_views", "find_leaks"]
 
@@ -60,7 +62,7 @@ def output_views(paths: Iterable[Path], texts: Iterable[str] = ()) -> dict[str, 
 
 def find_leaks(views: dict[str, str], secret: str) -> list[tuple[str, str]]:
     """``(view label, form)`` for every form of ``secret`` found; empty when nothing leaked."""
-    forms = sorted(encoded_forms(secret) | {secret}, key=len, reverse=True)
+    forms = sorted((f for f in encoded_forms(secret) | {secret} if len(f) >= MIN_INLINE_LENGTH), key=len, reverse=True)
     found = []
     for label, text in views.items():
         for form in forms:
