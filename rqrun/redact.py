@@ -17,6 +17,7 @@ secret's length. Nothing here recurses.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import re
 import threading
@@ -186,13 +187,29 @@ def encoded_forms(secret: str) -> frozenset[str]:
       the repr of the UTF-8 bytes (how h11 quotes an illegal header value).
 
     Forms that need UTF-8 (percent, bytes) are left out for a secret holding a lone surrogate:
-    nothing can encode it. Costs a few microseconds for a short secret and a few milliseconds
-    for a 64 KB one; callers that see the same secret often should remember the result (the
-    :class:`Redactor` does). Forms may be shorter than the secret, even empty-free but short:
-    callers decide what length is worth matching.
+    nothing can encode it. A form can be much shorter than the secret (controls stripped):
+    callers decide what length is worth matching (the :class:`Redactor` ignores forms under
+    :data:`MIN_INLINE_LENGTH`). Tens of microseconds for a short secret, remembered for the
+    last few hundred secrets up to 4 KB (a second call costs a dictionary lookup); a few
+    milliseconds for a 64 KB one.
     """
     if not secret:
         return frozenset()
+    if len(secret) <= _CACHED_SECRET_CHARS:
+        return _cached_forms(secret)
+    return _forms(secret)
+
+
+#: Longest secret whose forms :func:`encoded_forms` remembers (bounds the cache's memory).
+_CACHED_SECRET_CHARS = 4096
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_forms(secret: str) -> frozenset[str]:
+    return _forms(secret)
+
+
+def _forms(secret: str) -> frozenset[str]:
     shapes = {secret, one_line(secret), xml_safe(secret), html_safe(secret), " ".join(secret.split())}
     if "\n" in secret or "\r" in secret:
         shapes.update(line.strip() for line in secret.splitlines() if len(line.strip()) >= MIN_LINE_FORM)
