@@ -17,6 +17,9 @@ from rqrun.redact import Redactor
 
 __all__ = ["ExecutionRecord", "sent_request", "received_response", "export_variables"]
 
+#: What the sandbox puts where it shortened a text (see rqrun.sandbox: _clip, describe).
+_CLIP_MARKER = "..."
+
 
 @dataclass
 class ExecutionRecord:
@@ -37,15 +40,24 @@ class ExecutionRecord:
 
     def finish(self, cursor: ev.Cursor, name: str, redactor: Redactor) -> ev.Execution:
         r = redactor.redact
+
+        def clipped(text: str) -> str:
+            # Scripts shorten long test names, messages and values with "..." before the parent
+            # sees them: a secret cut there must not leave its beginning visible.
+            return redactor.redact_cut(text, _CLIP_MARKER)
+
         error = self.error
         if error is not None:
-            error = dataclasses.replace(error, message=r(error.message))
+            error = dataclasses.replace(error, message=clipped(error.message))
         return ev.Execution(
             cursor=dataclasses.replace(cursor, path=tuple(r(p) for p in cursor.path)),
             name=r(name),
             request=self.request,
             response=self.response,
-            tests=tuple(dataclasses.replace(t, name=r(t.name), error=r(t.error) if t.error else t.error) for t in self.tests),
+            tests=tuple(
+                dataclasses.replace(t, name=clipped(t.name), error=clipped(t.error) if t.error else t.error)
+                for t in self.tests
+            ),
             console=tuple(r(line) for line in self.console),
             error=error,
             warnings=tuple(r(w) for w in self.warnings),
@@ -65,16 +77,22 @@ def sent_request(prepared: Any, redactor: Redactor) -> ev.SentRequest:
 
 
 def received_response(response: Any, redactor: Redactor, limit: int) -> ev.ReceivedResponse:
+    """The response as reports show it: the body cut to ``limit`` characters, then redacted.
+
+    A body cut here, or already cut by the HTTP layer, may end in the first part of a secret:
+    :meth:`Redactor.redact_cut` masks that part too.
+    """
     text = response.text()
+    cut = bool(getattr(response, "truncated", False))
     if len(text) > limit:
-        text = text[:limit]
+        text, cut = text[:limit], True
     return ev.ReceivedResponse(
         code=response.code,
         status=response.reason,
         headers=tuple(redactor.redact_headers(response.headers)),
         time_ms=round(response.time_ms, 3),
         size=response.size,
-        body=redactor.redact(text),
+        body=redactor.redact_cut(text) if cut else redactor.redact(text),
         http_version=response.http_version,
     )
 
@@ -84,7 +102,8 @@ def export_variables(path: str, name: str, values: dict[str, Any], scope: str, r
     document = {
         "name": name,
         "values": [
-            {"key": k, "value": redactor.redact_obj(v), "type": "default", "enabled": True} for k, v in values.items()
+            {"key": redactor.redact(k), "value": redactor.redact_obj(v), "type": "default", "enabled": True}
+            for k, v in values.items()
         ],
         "_postman_variable_scope": scope,
         "_exported_using": "rqrun",

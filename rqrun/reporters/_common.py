@@ -45,8 +45,8 @@ def headers_object(headers: Iterable[tuple[str, str]], redactor: Redactor) -> di
         key = keys.setdefault(lowered, redactor.redact(name))
         if lowered == "set-cookie":
             result.setdefault(key, []).append(value)
-        elif key in result:
-            result[key] = f"{result[key]}, {value}"
+        elif key in result:  # joined text is new text: redacted again
+            result[key] = redactor.redact(f"{result[key]}, {value}")
         else:
             result[key] = value
     return result

@@ -1,20 +1,21 @@
 """Markup of the HTML report: one fragment per execution, and the page around them.
 
-Every piece of text that came from a run goes through :meth:`Renderer.text` (redact, then
-escape) or :meth:`Renderer.block` (redact, pretty-print, redact again, cut, escape): there is no
-other way for run data to reach the page. Redaction happens before any cut, so a cut can never
-leave half a secret unmasked, and again after pretty-printing, which decodes ``\\u`` escapes a
-secret could hide behind.
+Every piece of text that came from a run goes through :meth:`Renderer.text` (redact, shape,
+escape) or :meth:`Renderer.block` (redact, pretty-print, shape, cut, escape): there is no other
+way for run data to reach the page. Redaction happens before any cut, so a cut can never leave
+half a secret unmasked, and again after pretty-printing (which decodes ``\\u`` escapes a secret
+could hide behind) and after controls are replaced (:func:`rqrun.redact.html_safe`), so what is
+masked is the text the page shows.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
+from rqrun.redact import html_safe
 from rqrun.reporters._common import item_label
 from rqrun.reporters._html_assets import CSP, CSS, SCRIPT
 from rqrun.reporters.cli import format_duration, format_size
@@ -47,13 +48,10 @@ MAX_LISTED_MESSAGE = 500
 #: Status classes in chip order, with the text a reader sees.
 STATUS_LABELS = {"2xx": "2xx", "3xx": "3xx", "4xx": "4xx", "5xx": "5xx", "1xx": "1xx", "none": "no response"}
 
-# Controls HTML renders as garbage (tab, newline and carriage return are kept).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
 
 def escape(text: str) -> str:
-    """``text`` safe as element content or a double-quoted attribute value."""
-    return html.escape(_CONTROL.sub("\ufffd", text), quote=True)
+    """``text`` safe as element content or a double-quoted attribute value, controls shown as U+FFFD."""
+    return html.escape(html_safe(text), quote=True)
 
 
 def status_class(ex: Execution) -> str:
@@ -132,8 +130,20 @@ class Renderer:
     # -- text --------------------------------------------------------------------------------
 
     def text(self, value: object) -> str:
-        """Any run value as page text: redacted, then escaped."""
-        return escape(self._redact(str(value)))
+        """Any run value as page text: redacted, shaped, then escaped."""
+        return escape(self._shape(str(value)))
+
+    def _shape(self, text: str) -> str:
+        """``text`` redacted, controls replaced, and redacted again if that changed it.
+
+        Escaping adds nothing a secret could match, so this is the text the page shows.
+        """
+        return self._reshape(self._redact(text))
+
+    def _reshape(self, text: str) -> str:
+        """Already redacted ``text`` with controls replaced, redacted again if that changed it."""
+        shaped = html_safe(text)
+        return self._redact(shaped) if shaped != text else text
 
     def block(self, raw: str, limit: int, *, pretty: bool = False) -> str:
         """A body as a ``<pre>``: redacted, maybe pretty-printed, cut to ``limit`` with a note."""
@@ -144,6 +154,7 @@ class Renderer:
             if formatted is not None:
                 text = self._redact(formatted)
                 notes.append("JSON, pretty-printed")
+        text = self._reshape(text)
         if len(text) > limit:
             notes.append(f"cut: showing the first {limit:,} of {len(text):,} characters (the JSON report has more)")
             text = text[:limit]
@@ -205,7 +216,7 @@ class Renderer:
 
     def _headers(self, headers: Iterable[tuple[str, str]]) -> str:
         rows = "".join(
-            f"<tr><th>{escape(name)}</th><td>{escape(value)}</td></tr>"
+            f"<tr><th>{escape(self._shape(name))}</th><td>{escape(self._shape(value))}</td></tr>"
             for name, value in self._redactor.redact_headers(headers)
         )
         return f'<h4>Headers</h4><table class="kv">{rows}</table>' if rows else '<p class="note">No headers.</p>'
@@ -362,7 +373,7 @@ class Renderer:
             return ""
         items = []
         for f in info.failures:
-            message = self._redact(f.message)
+            message = self._shape(f.message)
             if len(message) > MAX_LISTED_MESSAGE:
                 message = message[:MAX_LISTED_MESSAGE] + "…"
             msg = f'<span class="msg">{escape(message)}</span>' if message else ""

@@ -7,7 +7,6 @@ script's console output must not be able to drive the terminal).
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from rqrun.events import (
@@ -18,6 +17,7 @@ from rqrun.events import (
     RunStarted,
     RunWarning,
 )
+from rqrun.redact import one_line
 from rqrun.reporters._common import item_label
 
 if TYPE_CHECKING:
@@ -32,9 +32,6 @@ _ASCII = {"ok": "+", "fail": "x", "error": "!", "skip": "-", "bar": "|", "rule":
 
 _RESET = "\x1b[0m"
 _STYLES = {"green": "\x1b[32m", "red": "\x1b[31m", "yellow": "\x1b[33m", "dim": "\x1b[2m", "bold": "\x1b[1m"}
-
-# C0 and C1 controls (ESC included) and DEL; tabs become spaces, newlines split lines.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 INDENT = "    "
 
@@ -98,9 +95,14 @@ class CliReporter:
     # -- output primitives -------------------------------------------------------------------
 
     def _clean(self, text: object) -> str:
-        """Redacted, one line, no control characters."""
+        """Redacted, one line, no control characters (:func:`rqrun.redact.one_line`).
+
+        Redacted again when shaping changed the text: a secret written with other line
+        ends or controls only matches its registered shape after shaping.
+        """
         value = self._redact(str(text))
-        return _CONTROL.sub("", value.replace("\t", " ").replace("\r\n", " ").replace("\n", " "))
+        shaped = one_line(value)
+        return self._redact(shaped) if shaped != value else shaped
 
     def _style(self, text: str, *styles: str) -> str:
         if not self._color or not styles:

@@ -10,7 +10,6 @@ report for one stray control character from a response body.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -19,6 +18,7 @@ from typing import IO, TYPE_CHECKING
 
 from rqrun.errors import RunError, UsageError
 from rqrun.events import Execution, ItemFinished, ItemStarted, RunFinished, RunStarted
+from rqrun.redact import xml_safe
 from rqrun.reporters._common import item_label, prepare_report_path
 
 if TYPE_CHECKING:
@@ -31,16 +31,13 @@ DEFAULT_PATH = "rqrun-report.xml"
 #: Longest ``message`` attribute; the full text goes in the element body.
 MAX_MESSAGE = 2000
 
-# Characters XML 1.0 does not allow at all (tab, newline and carriage return are allowed).
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
 
 def xml_text(value: str) -> str:
     """``value`` as element content: forbidden characters removed, markup escaped.
 
     ``>`` is escaped too, so ``]]>`` can never appear in the output.
     """
-    value = _INVALID_XML.sub("", value)
+    value = xml_safe(value)
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -100,11 +97,20 @@ class JunitReporter:
         bus.subscribe(self._on_item_finished, ItemFinished)
         bus.subscribe(self._on_run_finished, RunFinished)
 
+    def _shape(self, value: object) -> str:
+        """Redacted, stripped of what XML forbids, and redacted again if that changed it.
+
+        Escaping adds nothing a secret could match, so this is the text the report holds.
+        """
+        text = self._redact(str(value))
+        shaped = xml_safe(text)
+        return self._redact(shaped) if shaped != text else text
+
     def _t(self, value: object) -> str:
-        return xml_text(self._redact(str(value)))
+        return xml_text(self._shape(value))
 
     def _a(self, value: object) -> str:
-        return xml_attr(self._redact(str(value)))
+        return xml_attr(self._shape(value))
 
     # -- events ------------------------------------------------------------------------------
 
@@ -143,7 +149,7 @@ class JunitReporter:
                 cases.append(head + "><skipped/></testcase>")
             else:
                 failures += 1
-                message = self._redact(test.error or "failed")
+                message = self._shape(test.error or "failed")
                 cases.append(
                     f'{head}><failure message="{xml_attr(message[:MAX_MESSAGE])}" type="AssertionError">'
                     f"{xml_text(message)}</failure></testcase>"
@@ -152,7 +158,7 @@ class JunitReporter:
             errors = 1
             err = ex.error
             label = f"{err.type} error" if err.source == err.type else f"{err.type} error ({err.source})"
-            message = self._redact(err.message)
+            message = self._shape(err.message)
             detail = message if err.line is None else f"{message}\nline {err.line}"
             cases.append(
                 f'    <testcase classname="{classname}" name="{self._a(label)}">'

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import base64
+import contextlib
+import inspect
 import json
 import random
 import string
+import sys
 import time
 from urllib.parse import quote, quote_plus
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rqrun.redact import MASK, Redactor, mask_header
+from rqrun.redact import MASK, Redactor, encoded_forms, html_safe, mask_header, one_line, xml_safe
 
 
 def test_longest_secret_wins():
@@ -82,3 +86,152 @@ def test_one_megabyte_with_a_hundred_secrets_is_fast():
     out = r.redact(text)
     assert time.perf_counter() - started < 1.0  # the benchmark measures it; this catches a blow-up
     assert secrets[3] not in out
+
+
+# -- encoded_forms: every form rqrun itself gives a secret -------------------------------------
+
+AWS_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+
+
+def test_forms_include_rqruns_own_query_encoding_and_the_common_ones():
+    from rqrun.prepare import encode_form, encode_query
+
+    forms = encoded_forms(AWS_KEY)
+    assert AWS_KEY in forms
+    assert "wJalrXUtnFEMI/K7MDENG%2BbPxRfiCYEXAMPLEKEY" in forms  # "/" kept, "+" as %2B
+    assert encode_query([("k", AWS_KEY)])[2:] in forms
+    assert encode_query([(AWS_KEY, None)]) in forms
+    assert encode_form([("k", AWS_KEY)])[2:] in forms
+    assert quote(AWS_KEY, safe="") in forms and quote_plus(AWS_KEY) in forms
+
+
+def test_forms_include_json_repr_and_bytes_repr_escaping():
+    secret = "it's a \"both quotes\" \\ value é😀\n"
+    forms = encoded_forms(secret)
+    assert json.dumps(secret)[1:-1] in forms
+    assert json.dumps(secret, ensure_ascii=False)[1:-1] in forms
+    assert repr(secret)[1:-1] in forms
+    assert "it\\'s a \"both quotes\"" in repr("say \"hi\" " + secret)
+    assert any(f in repr("say \"hi\" " + secret) for f in forms if len(f) > 20)  # quoted by '
+    assert any(f in repr({"k": [secret]}) for f in forms if len(f) > 20)
+    assert repr(secret.encode("utf-8"))[2:-1] in forms  # h11: Illegal header value b'...'
+
+
+def test_forms_include_each_sinks_shape_and_the_lines_of_a_multi_line_secret():
+    pem = "-----BEGIN KEY-----\r\n" + "\n".join(["A" * 64, "b+/=" * 16, "short"]) + "\n-----END KEY-----"
+    forms = encoded_forms(pem)
+    assert " ".join(pem.split()) in forms  # whitespace collapsed (script messages)
+    assert one_line(pem) in forms and "\n" not in one_line(pem)
+    assert "A" * 64 in forms and "b+/=" * 16 in forms  # each long line on its own
+    assert "short" not in forms  # a short line would mask ordinary words everywhere
+    control = "ab\x1bcd\x00ef\x85gh\tij"
+    forms = encoded_forms(control)
+    assert {one_line(control), xml_safe(control), html_safe(control)} <= forms
+    assert "abcdefgh ij" in forms and "ab\ufffdcd\ufffdef\x85gh\tij" in forms
+
+
+path_secrets = st.text(
+    alphabet=st.sampled_from(list("aZ09-._~!$&'()*+,;=:@/%2Fé€😀 \"<>`{}|\\^[]")), min_size=1, max_size=30
+).filter(lambda s: not {".", ".."} & set(s.split("/")))
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(secret=path_secrets)
+def test_forms_include_what_httpx_puts_in_a_path_and_a_query(secret):
+    import httpx
+
+    from rqrun.prepare import encode_query
+
+    forms = encoded_forms(secret)
+    assert httpx.URL("http://h/p/" + secret).raw_path.decode("ascii")[len("/p/"):] in forms
+    assert httpx.URL("http://h/p?q=" + secret).raw_path.decode("ascii")[len("/p?q="):] in forms
+    sent = httpx.URL("http://h/p?" + encode_query([("q", secret)])).raw_path.decode("ascii")
+    assert sent[len("/p?q="):] in forms
+
+
+def test_forms_of_hostile_characters_never_raise():
+    for secret in ("\ud800lone", "\udfffx\x00y", "😀" * 10, "\x00" * 8, "'\"" * 4, "\\" * 9, "%zz%41"):
+        forms = encoded_forms(secret)
+        assert secret in forms
+        assert json.dumps(secret)[1:-1] in forms
+
+
+def test_forms_of_a_64_kb_secret_stay_proportionate_to_it():
+    secret = "".join(random.Random(5).choices("ab/+ \n'\"é😀", k=65_536))
+    forms = encoded_forms(secret)
+    assert secret in forms and quote(secret, safe="") in forms
+    assert max(len(f) for f in forms) < 12 * len(secret)
+
+
+# -- any length, any character, no recursion ---------------------------------------------------
+
+
+@contextlib.contextmanager
+def _shallow_stack(extra: int = 80):
+    """Allow only ``extra`` frames beyond the current depth: a recursion per character fails."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack(0)) + extra)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+@pytest.mark.parametrize("length", [300, 1024, 65_536])
+def test_a_long_secret_of_hostile_characters_is_masked_in_every_form_without_recursion(length):
+    alphabet = "aZ9/+=% \n\r\t'\"\\\x00\x1b\x85é€😀\u2028"
+    secret = "".join(random.Random(length).choices(alphabet, k=length))
+    with _shallow_stack():
+        r = Redactor([secret])
+        for form in encoded_forms(secret):
+            if len(form) >= 4:
+                out = r.redact(f"<{form}>")
+                assert form not in out and MASK in out
+
+
+def test_a_pem_key_is_masked_whole_collapsed_and_line_by_line():
+    body = [base64.b64encode(random.Random(i).randbytes(48)).decode() for i in range(30)]
+    pem = "-----BEGIN PRIVATE KEY-----\n" + "\n".join(body) + "\n-----END PRIVATE KEY-----"
+    r = Redactor([pem])
+    echoed = json.dumps({"key": pem}) + pem.replace("\n", "\r\n") + " ".join(pem.split()) + "\n".join(body)
+    out = r.redact(echoed)
+    assert not any(line in out for line in body)
+
+
+def test_many_secrets_that_are_prefixes_of_each_other_do_not_nest():
+    secrets = ["k" * n for n in range(4, 400)]
+    with _shallow_stack():
+        r = Redactor(secrets)
+        assert r.redact("x" + "k" * 399 + "x") == f"x{MASK}x"
+        assert r.redact("k" * 401) == MASK + "kk"  # the longest (399) first, then too little is left
+
+
+def test_lone_surrogates_nul_and_astral_characters():
+    secret = "a\ud800b\x00c😀d"
+    r = Redactor([secret])
+    assert r.redact(f"[{secret}]") == f"[{MASK}]"
+    assert r.redact(json.dumps(secret)) == f'"{MASK}"'
+    assert r.redact(repr(secret)) == f"'{MASK}'"
+
+
+# -- text cut before it reached the redactor ---------------------------------------------------
+
+
+def test_a_secret_cut_at_the_end_leaves_no_piece():
+    secret = "s3cr3t-" + "x" * 1000
+    r = Redactor([secret])
+    for keep in (3, 10, 500, len(secret) - 1):
+        text = "body: " + secret[:keep]
+        assert r.redact_cut(text) == "body: " + MASK
+    assert r.redact_cut("body: s3") == "body: s3"  # two characters are left, as for any secret
+
+
+def test_a_secret_cut_before_a_marker_leaves_no_piece_and_other_text_stays():
+    secret = "it's-secret-" + "y" * 300
+    r = Redactor([secret])
+    clipped = "expected " + repr(secret)[:117] + "... to equal 'other...'"
+    out = r.redact_cut(clipped, "...")
+    assert out == 'expected "' + MASK + "... to equal 'other...'"
+    collapsed = Redactor(["line one of a\n  multi-line secret value"])
+    assert collapsed.redact_cut("error: line one of a multi-li...", "...") == f"error: {MASK}..."
+    assert r.redact_cut("no cut here", "...") == "no cut here"
