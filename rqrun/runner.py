@@ -195,17 +195,20 @@ class Runner:
                 iterations=self.iterations,
                 items=len(self.requests),
                 started_at=_now(),
+                summary=self.summary,
             )
         )
         aborted: str | None = None
+        signal_name: str | None = None
         try:
             aborted = self._iterations()
             cookies = self.export_cookies()
             if cookies:
                 self.exported.append(cookies)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP as rqrun.errors.Interrupted
             aborted = "interrupted"
-            self.summary.raise_exit(ExitCode.INTERRUPTED)
+            signal_name = getattr(exc, "signal_name", "SIGINT")
+            self.summary.raise_exit(ExitCode(getattr(exc, "exit_code", ExitCode.INTERRUPTED)))
         finally:
             self.close()
         if aborted == "timeout":
@@ -218,6 +221,7 @@ class Runner:
                 finished_at=_now(),
                 duration_ms=duration,
                 aborted=aborted,
+                signal=signal_name,
             )
         )
         return RunResult(
