@@ -48,10 +48,15 @@ class AtomicFile:
                 os.fchmod(fd, mode)
             self.file: IO[str] = os.fdopen(fd, "w", encoding="utf-8", errors=errors, newline="\n")
         else:
-            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-            fd = os.open(temp_path, flags, 0o666 if mode is None else mode)
+            # A stale file of that name (a killed run's) is unlinked, not truncated: whoever
+            # still reads it (merge-reports recovering it) keeps its content.
+            try:
+                os.unlink(temp_path)
+            except FileNotFoundError:
+                pass
+            fd = os.open(temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
             if mode is not None:
-                os.fchmod(fd, mode)  # an existing file keeps its old mode through O_TRUNC
+                os.fchmod(fd, mode)  # the umask may have taken bits the caller wants
             self.file = os.fdopen(fd, "w", encoding="utf-8", errors=errors, newline="\n")
         self.temp_path = temp_path
         self.done = False

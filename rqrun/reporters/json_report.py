@@ -139,6 +139,7 @@ class JsonReporter(FileReporter):
             "error": self._redactor.redact_obj(ex.error.to_dict()) if ex.error is not None else None,
             "warnings": [r(w) for w in ex.warnings],
             "attempts": ex.attempts,
+            "scripts": {"run": ex.scripts_run, "failed": ex.scripts_failed},
         }
 
     def _run_section(self, outcome: RunOutcome) -> dict[str, Any]:
