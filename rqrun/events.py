@@ -11,6 +11,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
+from rqrun.interrupts import shielded
+
 __all__ = [
     "Cursor",
     "ErrorInfo",
@@ -198,8 +200,8 @@ class EventBus:
 
     A listener that raises gets no further events (a broken reporter must not stop the run or
     starve the others), and the failure is not silent: it becomes a :class:`RunWarning`
-    (``kind="listener"``) that the summary counts and the CLI prints. The final event is
-    delivered shielded from SIGTERM/SIGHUP/SIGINT, so its summary is never cut in half.
+    (``kind="listener"``) that the summary counts and the CLI prints. Delivery is shielded
+    from SIGINT/SIGTERM/SIGHUP (:mod:`rqrun.interrupts`): all listeners see an event or none.
     """
 
     def __init__(self) -> None:
@@ -211,12 +213,8 @@ class EventBus:
         self._listeners.append((event_type, listener))
 
     def emit(self, event: object) -> None:
-        if isinstance(event, RunFinished):
-            from rqrun.interrupts import shielded
-
-            with shielded():
-                self._deliver(event)
-        else:
+        """Deliver ``event`` to every listener, or (if a signal stops the run first) to none."""
+        with shielded(release=not isinstance(event, RunFinished)):
             self._deliver(event)
 
     def _deliver(self, event: object) -> None:

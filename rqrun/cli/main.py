@@ -93,9 +93,11 @@ def main(argv: list[str] | None = None) -> Any:
             raise
         click.echo(f"rqrun: error: {exc.one_line()}", err=True)
         sys.exit(int(exc.exit_code))
-    except click.exceptions.Abort:
-        click.echo("rqrun: interrupted", err=True)
-        sys.exit(int(ExitCode.INTERRUPTED))
+    except click.exceptions.Abort as exc:  # click turns KeyboardInterrupt into Abort
+        cause = exc.__cause__
+        name = getattr(cause, "signal_name", "SIGINT")
+        click.echo(f"rqrun: interrupted ({name})", err=True)
+        sys.exit(int(getattr(cause, "exit_code", ExitCode.INTERRUPTED)))
     except click.ClickException as exc:
         exc.show()
         sys.exit(int(ExitCode.USAGE) if isinstance(exc, click.UsageError) else exc.exit_code)
