@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import IO, Iterator
+from typing import IO, Self
 
 __all__ = ["AtomicFile", "atomic_write", "write_text_atomic"]
 
@@ -98,7 +99,7 @@ class AtomicFile:
         except OSError:
             pass
 
-    def __enter__(self) -> AtomicFile:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -126,6 +127,7 @@ def atomic_write(
 
 def write_text_atomic(path: str | os.PathLike[str], text: str, *, mode: int | None = None, fsync: bool = False) -> str:
     """Write ``text`` to ``path`` atomically; returns the absolute path."""
-    with AtomicFile(path, mode=mode, fsync=fsync) as target:
+    target = AtomicFile(path, mode=mode, fsync=fsync)
+    with target:
         target.write(text)
     return target.path

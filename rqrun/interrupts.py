@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 from rqrun.errors import ExitCode, Interrupted
 
-__all__ = ["EXIT_CODES", "handling", "shielded", "pending", "describe"]
+__all__ = ["EXIT_CODES", "describe", "handling", "pending", "shielded"]
 
 #: Signal name -> exit code (128 + the signal's number, as a shell reports it).
 EXIT_CODES: dict[str, int] = {
@@ -60,7 +61,7 @@ class _Shield:
         if threading.get_ident() == _MAIN:
             _shield_depth += 1
 
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         global _shield_depth, _deferred, _pending, _raised
         if threading.get_ident() != _MAIN:
             return

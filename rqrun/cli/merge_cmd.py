@@ -12,7 +12,12 @@ from typing import Any
 
 import click
 
-from rqrun.cli.options import ReporterOptionsCommand, collect_reporter_options, parse_reporters, reporter_options
+from rqrun.cli.options import (
+    ReporterOptionsCommand,
+    collect_reporter_options,
+    parse_reporters,
+    reporter_options,
+)
 
 __all__ = ["merge_reports"]
 
@@ -21,7 +26,7 @@ __all__ = ["merge_reports"]
 @click.argument("reports", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @reporter_options(default="json")
 @click.pass_context
-def merge_reports(ctx: click.Context, reports: tuple[str, ...], **params: Any) -> int:
+def merge_reports(ctx: click.Context, /, reports: tuple[str, ...], **params: Any) -> int:
     """Merge REPORT.json files (shards, or a killed run's REPORT.json.partial) into one run.
 
     Executions are put in iteration order. The exit code is the merged run's: the highest of
@@ -73,8 +78,10 @@ def merge_reports(ctx: click.Context, reports: tuple[str, ...], **params: Any) -
 
             reason = RunError("the run did not finish: recovered from " + ", ".join(r.path for r in result.recovered))
         for reporter in built:
-            takes_error = isinstance(reporter, (FileReporter, CliReporter))
-            written.extend(reporter.close(reason) if reason is not None and takes_error else reporter.close())
+            if reason is not None and isinstance(reporter, (FileReporter, CliReporter)):
+                written.extend(reporter.close(reason))
+            else:
+                written.extend(reporter.close())
     for report in result.recovered:
         dropped = f"; {report.dropped_lines} unfinished line(s) dropped" if report.dropped_lines else ""
         click.echo(f"rqrun: {report.path}: the run did not finish; recovered {report.count} execution(s){dropped}", err=True)

@@ -82,7 +82,7 @@ def build_options(ctx: click.Context, collection: str, params: dict[str, Any]) -
 @network_options()
 @reporter_options()
 @click.pass_context
-def run(ctx: click.Context, collection: str, **params: Any) -> int:
+def run(ctx: click.Context, /, collection: str, **params: Any) -> int:
     """Run COLLECTION (a Requestly export, a Requestly workspace folder, or a Postman collection).
 
     \b

@@ -16,11 +16,17 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import IO, TYPE_CHECKING, ClassVar
 
 from rqrun.atomic import AtomicFile
 from rqrun.errors import RunError, UsageError
-from rqrun.events import ItemFinished, IterationFinished, RunFinished, RunStarted, RunWarning
+from rqrun.events import (
+    ItemFinished,
+    IterationFinished,
+    RunFinished,
+    RunStarted,
+    RunWarning,
+)
 from rqrun.interrupts import describe, shielded
 from rqrun.reporters._common import exit_code_for, prepare_report_path, utc_now_iso
 from rqrun.summary import RunSummary
@@ -198,10 +204,10 @@ class FileReporter:
         self._written = [self.path]
         return list(self._written)
 
-    def copy_stream_into(self, out: object) -> None:
-        """Copy what was streamed to ``out`` (a text file), then drop the ``.partial`` file."""
+    def copy_stream_into(self, out: IO[str]) -> None:
+        """Copy what was streamed to ``out`` (a text file)."""
         import shutil
 
         self._stream.flush()
         with open(self.partial_path, encoding="utf-8", errors="replace", newline="\n") as pieces:
-            shutil.copyfileobj(pieces, out)  # type: ignore[misc]
+            shutil.copyfileobj(pieces, out)

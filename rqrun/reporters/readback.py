@@ -14,13 +14,14 @@ from __future__ import annotations
 import heapq
 import json
 import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any, Iterator, Sequence
+from typing import IO, Any
 
 from rqrun import events as ev
 from rqrun.errors import InputError
 
-__all__ = ["ReportFile", "open_report", "execution_from_dict", "MergeResult", "replay"]
+__all__ = ["MergeResult", "ReportFile", "execution_from_dict", "open_report", "replay"]
 
 _EXECUTIONS = '  "executions": ['
 
@@ -83,7 +84,7 @@ class ReportFile:
 def open_report(path: str) -> ReportFile:
     """Open a JSON report (or a ``.partial`` one) for reading; :class:`InputError` if it is not one."""
     try:
-        handle = open(path, encoding="utf-8", errors="replace", newline="\n")
+        handle = open(path, encoding="utf-8", errors="replace", newline="\n")  # noqa: SIM115 - read lazily
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}", hint="give rqrun JSON reports") from exc
     head_lines: list[str] = []
@@ -173,7 +174,8 @@ def execution_from_dict(data: dict[str, Any], position: int) -> ev.Execution:
         line = err.get("line")
         error = ev.ErrorInfo(str(err.get("type", "")), str(err.get("source", "")), str(err.get("message", "")),
                              str(err.get("kind") or ""), line if isinstance(line, int) else None)
-    scripts = data.get("scripts") if isinstance(data.get("scripts"), dict) else {}
+    raw_scripts = data.get("scripts")
+    scripts: dict[str, Any] = raw_scripts if isinstance(raw_scripts, dict) else {}
     return ev.Execution(
         cursor=cursor,
         name=str(item.get("name") or (path[-1] if path else "")),
@@ -231,7 +233,7 @@ def replay(reports: Sequence[ReportFile], bus: ev.EventBus, summary: Any, now: s
         for warning in report.tail.get("warnings") or []:
             if isinstance(warning, dict):
                 bus.emit(ev.RunWarning(str(warning.get("message", ""))))
-    runs = [r.tail.get("run") or {} for r in reports]
+    runs: list[dict[str, Any]] = [r.tail.get("run") or {} for r in reports]
     exit_code = max([int(summary.exit_code)] + [_int(run.get("exit_code")) for run in runs])
     if recovered:
         return MergeResult(position, max(exit_code, int(ExitCode.RUN)), recovered)

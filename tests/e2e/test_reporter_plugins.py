@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from support.build import api, folder, write_collection
 
 PLUGIN = '''

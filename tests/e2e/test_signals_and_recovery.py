@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from support.build import api, folder, write_collection
 from support.servers import RecordedRequest, RecordingServer, Reply
 
@@ -95,7 +94,7 @@ def _trial(cli_env: dict[str, str], tmp_path: Path, signum: int, at: int, delay:
         server.handle("/r/*", killer)
         proc = _start(cli_env, tmp_path, _collection(tmp_path, server.url))
         killer.pid = proc.pid
-        out, err = proc.communicate(timeout=60)
+        _, err = proc.communicate(timeout=60)
         seen = _urls_seen(server)
     stderr = err.decode("utf-8", "replace")
     report = json.loads((tmp_path / "r.json").read_text("utf-8"))
@@ -206,7 +205,7 @@ def test_signal_before_any_report_is_open_still_exits_with_its_code(signum, cli_
     # Wait until rqrun is up and blocked reading stdin: its handlers are then installed.
     _wait_for_read_of_stdin(proc.pid)
     proc.send_signal(signum)
-    out, err = proc.communicate(timeout=30)
+    _, err = proc.communicate(timeout=30)
     assert proc.returncode == 143, err
     assert err.decode().strip().splitlines()[-1] == "rqrun: interrupted (SIGTERM)"
 

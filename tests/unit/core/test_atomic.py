@@ -28,10 +28,9 @@ def test_the_file_appears_whole_with_its_mode(tmp_path: Path) -> None:
 def test_a_failure_half_way_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
     target = tmp_path / "report.xml"
     target.write_text("old")
-    with pytest.raises(RuntimeError):
-        with atomic_write(target) as out:
-            out.write("half")
-            raise RuntimeError("disk on fire")
+    with pytest.raises(RuntimeError), atomic_write(target) as out:
+        out.write("half")
+        raise RuntimeError("disk on fire")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.xml"]
 
