@@ -130,9 +130,10 @@ def test_sigterm_at_random_points_leaves_complete_reports_and_exits_143(cli_env,
     assert len(set(counts)) > 1  # the signal really landed at different points
 
 
-def test_sighup_exits_129_with_complete_reports(cli_env, tmp_path):
-    code, stderr, finished = _trial(cli_env, tmp_path, signal.SIGHUP, 57, 0.001)
-    assert code == 129, stderr
+@pytest.mark.parametrize(("signum", "expected"), [(signal.SIGHUP, 129), (signal.SIGINT, 130)])
+def test_sighup_and_sigint_exit_with_their_codes_and_complete_reports(signum, expected, cli_env, tmp_path):
+    code, stderr, finished = _trial(cli_env, tmp_path, signum, 57, 0.001)
+    assert code == expected, stderr
     assert finished >= 56  # the 57th request was in flight, or answered, or a few more
 
 
