@@ -45,7 +45,7 @@ class AtomicFile:
         self.fsync = fsync
         if temp_path is None:
             fd, temp_path = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(self.path)}.", suffix=".tmp")
-            if mode is not None:
+            if mode is not None and hasattr(os, "fchmod"):  # not on Windows; chmod before the rename covers it
                 os.fchmod(fd, mode)
             self.file: IO[str] = os.fdopen(fd, "w", encoding="utf-8", errors=errors, newline="\n")
         else:
@@ -56,7 +56,7 @@ class AtomicFile:
             except FileNotFoundError:
                 pass
             fd = os.open(temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
-            if mode is not None:
+            if mode is not None and hasattr(os, "fchmod"):
                 os.fchmod(fd, mode)  # the umask may have taken bits the caller wants
             self.file = os.fdopen(fd, "w", encoding="utf-8", errors=errors, newline="\n")
         self.temp_path = temp_path
