@@ -42,6 +42,7 @@ __all__ = [
     "SecretNotFound",
     "SecretNotAllowed",
     "ProviderError",
+    "Interrupted",
 ]
 
 
@@ -53,7 +54,9 @@ class ExitCode(enum.IntEnum):
     INPUT = 3
     RUN = 4
     VAULT = 5
-    INTERRUPTED = 130
+    HANGUP = 129  # SIGHUP: 128 + 1
+    INTERRUPTED = 130  # SIGINT (Ctrl-C): 128 + 2
+    TERMINATED = 143  # SIGTERM (CI, docker stop, Kubernetes): 128 + 15
 
 
 class RqrunError(Exception):
@@ -147,3 +150,16 @@ class SecretNotAllowed(VaultError):
 
 class ProviderError(VaultError):
     reference = "provider-error"
+
+
+class Interrupted(KeyboardInterrupt):
+    """A signal asked the run to stop: SIGINT, SIGTERM or SIGHUP.
+
+    A ``KeyboardInterrupt`` so that every path that already handles Ctrl-C (abandon the
+    request, finish the reports) handles the others too; it carries the exit code to use.
+    """
+
+    def __init__(self, signal_name: str = "SIGINT", exit_code: int = ExitCode.INTERRUPTED) -> None:
+        super().__init__(signal_name)
+        self.signal_name = signal_name
+        self.exit_code = int(exit_code)

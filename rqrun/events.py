@@ -11,6 +11,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
+from rqrun.interrupts import shielded
+
 __all__ = [
     "Cursor",
     "ErrorInfo",
@@ -29,6 +31,7 @@ __all__ = [
     "RunFinished",
     "Event",
     "EventBus",
+    "listener_name",
 ]
 
 log = logging.getLogger(__name__)
@@ -118,6 +121,9 @@ class RunStarted:
     iterations: int
     items: int  # requests per iteration
     started_at: str  # ISO-8601
+    #: The live :class:`rqrun.summary.RunSummary` the runner keeps, so that a reporter closed
+    #: after a crash (no ``RunFinished``) still has the totals without counting on its own.
+    summary: Any = None
 
 
 @dataclass(frozen=True)
@@ -158,6 +164,7 @@ class IterationFinished:
 class RunWarning:
     message: str
     cursor: Cursor | None = None
+    kind: str = ""  # "listener": a listener (reporter) failed and was unsubscribed
 
 
 @dataclass(frozen=True)
@@ -169,6 +176,7 @@ class RunFinished:
     finished_at: str
     duration_ms: float
     aborted: str | None = None  # why the run stopped early (bail, timeout, interrupted)
+    signal: str | None = None  # SIGINT, SIGTERM or SIGHUP when ``aborted`` is "interrupted"
 
 
 Event = (
@@ -190,8 +198,10 @@ Listener = Callable[[Any], None]
 class EventBus:
     """Delivers each event to its listeners in subscription order.
 
-    A listener that raises is reported once and unsubscribed: a broken reporter must not stop
-    a run or starve the other reporters.
+    A listener that raises gets no further events (a broken reporter must not stop the run or
+    starve the others), and the failure is not silent: it becomes a :class:`RunWarning`
+    (``kind="listener"``) that the summary counts and the CLI prints. Delivery is shielded
+    from SIGINT/SIGTERM/SIGHUP (:mod:`rqrun.interrupts`): all listeners see an event or none.
     """
 
     def __init__(self) -> None:
@@ -203,15 +213,34 @@ class EventBus:
         self._listeners.append((event_type, listener))
 
     def emit(self, event: object) -> None:
+        """Deliver ``event`` to every listener, or (if a signal stops the run first) to none."""
+        with shielded(release=not isinstance(event, RunFinished)):
+            self._deliver(event)
+
+    def _deliver(self, event: object) -> None:
+        failed: list[str] = []
         for entry in list(self._listeners):
             event_type, listener = entry
             if event_type is not None and not isinstance(event, event_type):
                 continue
             try:
                 listener(event)
-            except Exception as exc:  # isolate broken listeners
-                name = getattr(listener, "__qualname__", repr(listener))
-                self.listener_errors.append(f"{name}: {type(exc).__name__}: {exc}")
+            except Exception as exc:  # isolate broken listeners, and say so
+                name = listener_name(listener)
+                message = f"{name} failed on {type(event).__name__} ({type(exc).__name__}: {exc}) and gets no further events"
+                self.listener_errors.append(message)
                 log.debug("listener %s failed", name, exc_info=True)
                 if entry in self._listeners:
                     self._listeners.remove(entry)
+                failed.append(message)
+        for message in failed:
+            self._deliver(RunWarning(message, kind="listener"))
+
+
+def listener_name(listener: Listener) -> str:
+    """``reporter 'junit'`` for a reporter's method, else the callable's qualified name."""
+    owner = getattr(listener, "__self__", None)
+    name = getattr(owner, "name", None)
+    if isinstance(name, str):
+        return f"reporter {name!r}"
+    return f"listener {getattr(listener, '__qualname__', None) or type(listener).__qualname__}"

@@ -365,7 +365,6 @@ def save_cookie_jar(jar: Any, path: str, redact: Any = None) -> str:
     import copy
     import http.cookiejar
     import json as _json
-    import os
 
     if redact is not None:
         masked = []
@@ -375,26 +374,24 @@ def save_cookie_jar(jar: Any, path: str, redact: Any = None) -> str:
             masked.append(cookie)
         jar = masked
 
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    tmp = f"{path}.partial"
-    if path.endswith(".json"):
-        cookies = [
-            {
-                "name": c.name, "value": c.value, "domain": c.domain, "path": c.path,
-                "expires": c.expires, "secure": c.secure, "httpOnly": c.has_nonstandard_attr("HttpOnly"),
-            }
-            for c in jar
-        ]
-        with open(tmp, "w", encoding="utf-8") as handle:
-            _json.dump(cookies, handle, indent=2)
-            handle.write("\n")
-    else:
-        netscape = http.cookiejar.MozillaCookieJar(tmp)
-        for cookie in jar:
-            netscape.set_cookie(cookie)
-        netscape.save(ignore_discard=True, ignore_expires=True)
-    os.chmod(tmp, 0o600)  # cookies are credentials
-    os.replace(tmp, path)
+    from rqrun.atomic import AtomicFile
+
+    with AtomicFile(path, mode=0o600) as target:  # cookies are credentials
+        if path.endswith(".json"):
+            cookies = [
+                {
+                    "name": c.name, "value": c.value, "domain": c.domain, "path": c.path,
+                    "expires": c.expires, "secure": c.secure, "httpOnly": c.has_nonstandard_attr("HttpOnly"),
+                }
+                for c in jar
+            ]
+            target.write(_json.dumps(cookies, indent=2) + "\n")
+        else:
+            netscape = http.cookiejar.MozillaCookieJar()
+            for cookie in jar:
+                netscape.set_cookie(cookie)
+            # The standard library writes the Netscape format only to a path: the temporary one.
+            netscape.save(target.temp_path, ignore_discard=True, ignore_expires=True)
     return path
 
 

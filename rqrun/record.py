@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
 from rqrun import events as ev
+from rqrun.atomic import write_text_atomic
 from rqrun.redact import Redactor
 
 __all__ = ["ExecutionRecord", "sent_request", "received_response", "export_variables"]
@@ -98,7 +98,7 @@ def received_response(response: Any, redactor: Redactor, limit: int) -> ev.Recei
 
 
 def export_variables(path: str, name: str, values: dict[str, Any], scope: str, redactor: Redactor) -> str:
-    """Write variables as a Postman-style environment file, every value redacted."""
+    """Write variables as a Postman-style environment file (mode 0600), every value redacted."""
     document = {
         "name": name,
         "values": [
@@ -108,11 +108,6 @@ def export_variables(path: str, name: str, values: dict[str, Any], scope: str, r
         "_postman_variable_scope": scope,
         "_exported_using": "rqrun",
     }
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    tmp = f"{path}.partial"
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(document, handle, indent=2, ensure_ascii=False)
-        handle.write("\n")
-    os.replace(tmp, path)
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    write_text_atomic(path, text, mode=0o600)  # exported variables often hold tokens
     return path

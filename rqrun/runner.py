@@ -129,18 +129,21 @@ class Runner:
                 iterations=self.iterations,
                 items=len(self.requests),
                 started_at=_now(),
+                summary=self.summary,
             )
         )
         for warning in self.inputs.warnings:  # the loaders' (unknown keys, no requests), once per run
             self.bus.emit(ev.RunWarning(self.redactor.redact(str(warning))))
         aborted: str | None = None
+        signal_name: str | None = None
         try:
             aborted = self._iterations()
             if self.options.export_cookie_jar:
                 self.exported.append(self.pipeline.export_cookies(self.options.export_cookie_jar))
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP as rqrun.errors.Interrupted
             aborted = "interrupted"
-            self.summary.raise_exit(ExitCode.INTERRUPTED)
+            signal_name = getattr(exc, "signal_name", "SIGINT")
+            self.summary.raise_exit(ExitCode(getattr(exc, "exit_code", ExitCode.INTERRUPTED)))
         finally:
             self.close()
         if aborted == "timeout":
@@ -153,6 +156,7 @@ class Runner:
                 finished_at=_now(),
                 duration_ms=duration,
                 aborted=aborted,
+                signal=signal_name,
             )
         )
         return RunResult(

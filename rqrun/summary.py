@@ -1,7 +1,9 @@
 """The run's counters and its exit code, kept by a listener like any reporter.
 
-Memory stays flat however long the run: counters, plus at most ``MAX_FAILURES`` failure
-records for the final summary.
+There is one per run: the runner keeps it, ``RunStarted`` and ``RunFinished`` carry it, and
+every reporter reads its totals from it. Memory stays flat however long the run: counters, at
+most ``MAX_FAILURES`` failure records, and at most ``MAX_FAILURES`` groups of identical
+failures (same request, kind, name and message in any iteration) for the terminal summary.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass, field
 from rqrun.errors import ExitCode
 from rqrun.events import Execution, ItemFinished, IterationStarted, RunStarted, RunWarning
 
-__all__ = ["Failure", "RunSummary"]
+__all__ = ["Failure", "FailureGroup", "RunSummary"]
 
 MAX_FAILURES = 200
 
@@ -28,6 +30,15 @@ class Failure:
     kind: str  # test | script | request | vault | validation | input
     name: str  # the test name, or the error's source
     message: str
+
+
+@dataclass
+class FailureGroup:
+    """Identical failures: the first one, how many there were, and the iterations they span."""
+
+    first: Failure
+    count: int = 1
+    last_iteration: int = 0
 
 
 @dataclass
@@ -52,6 +63,9 @@ class RunSummary:
     responses: int = 0
     failures: list[Failure] = field(default_factory=list)
     failures_dropped: int = 0
+    failure_groups: dict[tuple[object, ...], FailureGroup] = field(default_factory=dict)
+    failure_groups_dropped: int = 0  # failures that fitted no kept group
+    listener_failures: list[str] = field(default_factory=list)
     exit_code: ExitCode = ExitCode.OK
 
     def __call__(self, event: object) -> None:
@@ -66,6 +80,8 @@ class RunSummary:
             self.iterations = event.iterations
         elif isinstance(event, RunWarning):
             self.warnings += 1
+            if event.kind == "listener" and len(self.listener_failures) < MAX_FAILURES:
+                self.listener_failures.append(event.message)
 
     def raise_exit(self, code: ExitCode) -> None:
         """Record a code; the highest one wins (5 > 4 > 1)."""
@@ -77,6 +93,15 @@ class RunSummary:
             self.failures.append(failure)
         else:
             self.failures_dropped += 1
+        key = (failure.path, failure.kind, failure.name, failure.message)
+        group = self.failure_groups.get(key)
+        if group is not None:
+            group.count += 1
+            group.last_iteration = max(group.last_iteration, failure.iteration)
+        elif len(self.failure_groups) < MAX_FAILURES:
+            self.failure_groups[key] = FailureGroup(failure, 1, failure.iteration)
+        else:
+            self.failure_groups_dropped += 1
 
     def _record(self, ex: Execution) -> None:
         self.requests_total += 1

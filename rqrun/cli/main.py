@@ -26,6 +26,10 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
     "demo": ("rqrun.cli.demo_cmd", "demo", "Start the bundled demo API and run the demo collection against it."),
     "import": ("rqrun.cli.import_cmd", "import_group", "Convert a Postman collection or environment to Requestly's format."),
     "vault": ("rqrun.cli.vault_cmd", "vault", "Manage secrets: the local vault and AWS Secrets Manager."),
+    "merge-reports": (
+        "rqrun.cli.merge_cmd", "merge_reports",
+        "Merge JSON reports (shards, or a killed run's .partial) into one set of reports.",
+    ),
 }
 
 
@@ -59,7 +63,7 @@ class LazyGroup(click.Group):
     help="Vault file (default: $RQRUN_HOME/vault.json).",
 )
 @click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too).")
-@click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks.")
+@click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks instead of one-line errors.")
 @click.pass_context
 def cli(ctx: click.Context, vault_path: str | None, no_color: bool, debug: bool) -> None:
     """Run Requestly and Postman collections, with Python scripts and a vault for secrets."""
@@ -70,26 +74,59 @@ def cli(ctx: click.Context, vault_path: str | None, no_color: bool, debug: bool)
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Run the CLI; map every error to its exit code and a one-line message."""
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    """Run the CLI; map every error to its exit code and a one-line message.
+
+    SIGTERM and SIGHUP are handled like Ctrl-C (see :mod:`rqrun.interrupts`). ``--debug`` is
+    read from the parsed options: it shows tracebacks instead of one-line messages.
+    """
+    from rqrun import interrupts
+
+    state: dict[str, Any] = {}  # the group's ctx.obj: holds "debug" once the options are parsed
     try:
-        rv = cli.main(args=argv, prog_name="rqrun", standalone_mode=False)
+        with interrupts.handling():
+            rv = cli.main(args=argv, prog_name="rqrun", standalone_mode=False, obj=state)
+            kept = interrupts.pending()
+        if kept is not None:  # a signal arrived while reports were being finished
+            rv = max(int(rv) if isinstance(rv, int) else 0, kept.exit_code)
     except RqrunError as exc:
-        if debug:
+        if state.get("debug"):
             raise
         click.echo(f"rqrun: error: {exc.one_line()}", err=True)
         sys.exit(int(exc.exit_code))
-    except click.exceptions.Abort:
-        click.echo("rqrun: interrupted", err=True)
-        sys.exit(int(ExitCode.INTERRUPTED))
+    except click.exceptions.Abort as exc:  # click turns KeyboardInterrupt into Abort
+        cause = exc.__cause__
+        name = getattr(cause, "signal_name", "SIGINT")
+        click.echo(f"rqrun: interrupted ({name})", err=True)
+        sys.exit(int(getattr(cause, "exit_code", ExitCode.INTERRUPTED)))
     except click.ClickException as exc:
         exc.show()
         sys.exit(int(ExitCode.USAGE) if isinstance(exc, click.UsageError) else exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("rqrun: interrupted", err=True)
-        sys.exit(int(ExitCode.INTERRUPTED))
+    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP outside a run's own handling
+        name = getattr(exc, "signal_name", "SIGINT")
+        click.echo(f"rqrun: interrupted ({name})", err=True)
+        sys.exit(int(getattr(exc, "exit_code", ExitCode.INTERRUPTED)))
     except BrokenPipeError:
         sys.exit(int(ExitCode.OK))
+    except Exception as exc:  # a bug: one line, the traceback kept for the bug report
+        if state.get("debug"):
+            raise
+        click.echo(f"rqrun: bug in rqrun: {type(exc).__name__}: {exc} ({_save_traceback()})", err=True)
+        sys.exit(int(ExitCode.RUN))
     if isinstance(rv, int):
         sys.exit(rv)
     return rv
+
+
+def _save_traceback() -> str:
+    """Write the current traceback to a private file in the temp dir; says where (or why not)."""
+    import tempfile
+    import traceback
+
+    try:
+        fd, path = tempfile.mkstemp(prefix="rqrun-bug-", suffix=".txt")  # mode 0600
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(f"rqrun {__version__}, python {sys.version.split()[0]}\n")
+            handle.write(traceback.format_exc())
+    except OSError as exc:
+        return f"the traceback could not be saved: {exc.strerror or exc}; run with --debug to see it"
+    return f"traceback saved to {path}"

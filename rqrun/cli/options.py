@@ -12,13 +12,18 @@ import click
 
 from rqrun.errors import UsageError
 from rqrun.options import DEFAULT_TIMEOUT_REQUEST_MS, DEFAULT_TIMEOUT_SCRIPT_MS
+from rqrun.reporters import BUILTIN_REPORTERS, check_builtin_option, reporter_option_flag, split_reporter_option
 
 __all__ = ["input_options", "file_options", "variable_options", "run_control_options", "network_options",
-           "reporter_options", "parse_assignments", "parse_reporters", "parse_statuses", "check_tls", "KNOWN_REPORTERS"]
+           "reporter_options", "parse_assignments", "parse_reporters", "parse_statuses", "check_tls", "KNOWN_REPORTERS",
+           "ReporterOptionsCommand", "collect_reporter_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-KNOWN_REPORTERS = ("cli", "json", "junit", "html")
+#: The built-in reporter names, from the registry (the one list).
+KNOWN_REPORTERS = tuple(BUILTIN_REPORTERS)
+#: Where :class:`ReporterOptionsCommand` leaves the ``--reporter-*`` flags no option declares.
+EXTRA_REPORTER_OPTIONS = "rqrun.extra_reporter_options"
 
 
 def _apply(options: list[Callable[[F], F]]) -> Callable[[F], F]:
@@ -115,17 +120,80 @@ def network_options() -> Callable[[F], F]:
     )
 
 
-def reporter_options() -> Callable[[F], F]:
-    """Reporters: what is written, and where."""
+def _option_dest(name: str, option: str) -> str:
+    return f"reporter_{name}_{option}".replace("-", "_")
+
+
+def reporter_options(*, default: str = "cli") -> Callable[[F], F]:
+    """Reporters: what is written, and where. The built-ins' options come from the registry."""
+    declared = [
+        click.option(reporter_option_flag(name, option), _option_dest(name, option),
+                     metavar="PATH" if option == "export" else "VALUE", help=help_text)
+        for name, spec in BUILTIN_REPORTERS.items()
+        for option, help_text in spec.options.items()
+    ]
     return _apply(
         [
-            click.option("-r", "--reporters", default="cli", show_default=True, metavar="LIST", help="Comma list of cli,json,junit,html."),
-            click.option("--reporter-json-export", type=_FILE, metavar="PATH", help="Where the JSON report goes (default rqrun-report.json)."),
-            click.option("--reporter-junit-export", type=_FILE, metavar="PATH", help="Where the JUnit report goes (default rqrun-report.xml)."),
-            click.option("--reporter-html-export", type=_FILE, metavar="PATH", help="Where the HTML report goes."),
+            click.option("-r", "--reporters", default=default, show_default=True, metavar="LIST",
+                         help=f"Comma list of {','.join(KNOWN_REPORTERS)} or installed reporters; "
+                         "their options are --reporter-<name>-<option> VALUE."),
+            *declared,
             click.option("-q", "--quiet", is_flag=True, help="Print only failures and the summary."),
         ]
     )
+
+
+class ReporterOptionsCommand(click.Command):
+    """A command that also takes ``--reporter-<name>-<option>`` flags nobody declared.
+
+    Third-party reporters (entry-point group ``rqrun.reporters``) have options rqrun cannot
+    know in advance; their flags are set aside before click parses the rest and handed to the
+    reporter as ``ctx.options``. A value follows the flag (``--reporter-x-dir out`` or
+    ``--reporter-x-dir=out``); a flag followed by another option, or last, is ``True``.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        declared = {opt for param in self.params for opt in getattr(param, "opts", ())}
+        rest: list[str] = []
+        extra: list[tuple[str, Any]] = []
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg == "--":
+                rest.extend(args[i:])
+                break
+            flag, eq, value = arg.partition("=")
+            if flag.startswith("--reporter-") and flag not in declared:
+                found: Any = value
+                if not eq:
+                    if i + 1 < len(args) and not args[i + 1].startswith("-"):
+                        found = args[i + 1]
+                        i += 1
+                    else:
+                        found = True
+                extra.append((flag, found))
+            else:
+                rest.append(arg)
+            i += 1
+        ctx.meta[EXTRA_REPORTER_OPTIONS] = extra
+        return super().parse_args(ctx, rest)
+
+
+def collect_reporter_options(
+    ctx: click.Context, params: dict[str, Any], reporters: tuple[str, ...]
+) -> dict[str, dict[str, Any]]:
+    """Every reporter's options by reporter name: declared built-in ones and generic ones."""
+    result: dict[str, dict[str, Any]] = {}
+    for name, spec in BUILTIN_REPORTERS.items():
+        for option in spec.options:
+            value = params.get(_option_dest(name, option))
+            if value is not None:
+                result.setdefault(name, {})[option] = value
+    for flag, value in ctx.meta.get(EXTRA_REPORTER_OPTIONS, ()):
+        name, option = split_reporter_option(flag, reporters)
+        check_builtin_option(name, option)
+        result.setdefault(name, {})[option] = value
+    return result
 
 
 def parse_assignments(values: tuple[str, ...], flag: str) -> dict[str, str]:

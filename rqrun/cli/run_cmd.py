@@ -9,8 +9,10 @@ from typing import Any
 import click
 
 from rqrun.cli.options import (
+    ReporterOptionsCommand,
     check_tls,
     file_options,
+    collect_reporter_options,
     input_options,
     network_options,
     parse_assignments,
@@ -27,11 +29,7 @@ __all__ = ["run", "build_options"]
 
 def build_options(ctx: click.Context, collection: str, params: dict[str, Any]) -> RunOptions:
     reporters = parse_reporters(params["reporters"])
-    reporter_opts: dict[str, dict[str, Any]] = {}
-    for name in ("json", "junit", "html"):
-        path = params.get(f"reporter_{name}_export")
-        if path:
-            reporter_opts[name] = {"export": path}
+    reporter_opts = collect_reporter_options(ctx, params, reporters)
     obj = ctx.find_root().obj or {}
     color = bool(obj.get("color", True)) and sys.stdout.isatty()
     check_tls(params["ssl_client_cert"], params["ssl_client_key"])
@@ -82,7 +80,7 @@ def build_options(ctx: click.Context, collection: str, params: dict[str, Any]) -
     )
 
 
-@click.command("run", context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("run", cls=ReporterOptionsCommand, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("collection", type=click.Path())
 @input_options()
 @file_options()
@@ -91,7 +89,7 @@ def build_options(ctx: click.Context, collection: str, params: dict[str, Any]) -
 @network_options()
 @reporter_options()
 @click.pass_context
-def run(ctx: click.Context, collection: str, **params: Any) -> int:
+def run(ctx: click.Context, /, collection: str, **params: Any) -> int:
     """Run COLLECTION (a Requestly export, a Requestly workspace folder, or a Postman collection).
 
     \b
@@ -107,4 +105,13 @@ def run(ctx: click.Context, collection: str, **params: Any) -> int:
                    "cannot run fails its request by default now (--allow-unsupported-scripts allows it)", err=True)
     options = build_options(ctx, collection, params)
     result = run_collection(options)
+    _say_listener_failures(result.summary.listener_failures, options.reporters)
     return result.exit_code
+
+
+def _say_listener_failures(messages: list[str], reporters: tuple[str, ...]) -> None:
+    """A reporter that broke mid-run is said on stderr, where the cli reporter did not say it."""
+    cli_on = any(name.lower() == "cli" for name in reporters)
+    for message in messages:
+        if not cli_on or message.startswith("reporter 'cli'"):
+            click.echo(f"rqrun: warning: {message}", err=True)

@@ -10,7 +10,7 @@ this package stays cheap to import.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol, Sequence, TextIO, runtime_checkable
 
 from rqrun.errors import UsageError
@@ -25,16 +25,43 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "Reporter",
     "ReporterContext",
+    "ReporterSpec",
+    "check_builtin_option",
     "create_reporters",
     "known_reporter_names",
+    "reporter_option_flag",
+    "split_reporter_option",
 ]
 
-#: name -> "module:Class". Imported on demand.
-BUILTIN_REPORTERS: dict[str, str] = {
-    "cli": "rqrun.reporters.cli:CliReporter",
-    "json": "rqrun.reporters.json_report:JsonReporter",
-    "junit": "rqrun.reporters.junit:JunitReporter",
-    "html": "rqrun.reporters.html:HtmlReporter",
+
+@dataclass(frozen=True)
+class ReporterSpec:
+    """A built-in reporter: where its class lives and the options it takes.
+
+    Each option ``opt`` of reporter ``name`` is the flag ``--reporter-<name>-<opt>``; the CLI
+    declares these from here (so ``--help`` lists them) and collects any other
+    ``--reporter-<name>-<opt>`` generically for third-party reporters.
+    """
+
+    target: str  # "module:Class", imported on demand
+    options: Mapping[str, str] = field(default_factory=dict)  # option -> help text
+
+
+#: The one list of built-in reporters.
+BUILTIN_REPORTERS: dict[str, ReporterSpec] = {
+    "cli": ReporterSpec("rqrun.reporters.cli:CliReporter"),
+    "json": ReporterSpec(
+        "rqrun.reporters.json_report:JsonReporter",
+        {"export": "Where the JSON report goes (default rqrun-report.json)."},
+    ),
+    "junit": ReporterSpec(
+        "rqrun.reporters.junit:JunitReporter",
+        {"export": "Where the JUnit report goes (default rqrun-report.xml)."},
+    ),
+    "html": ReporterSpec(
+        "rqrun.reporters.html:HtmlReporter",
+        {"export": "Where the HTML report goes (default rqrun-report.html)."},
+    ),
 }
 
 #: Names promised by ``cli.md`` but not built yet: asking for one is a clear usage error.
@@ -79,6 +106,39 @@ def known_reporter_names() -> list[str]:
     return sorted(names)
 
 
+def reporter_option_flag(name: str, option: str) -> str:
+    return f"--reporter-{name}-{option}"
+
+
+def split_reporter_option(flag: str, names: Sequence[str] = ()) -> tuple[str, str]:
+    """``--reporter-my-tool-out-dir`` -> ``("my-tool", "out-dir")``.
+
+    A reporter's name may hold dashes, so the longest of ``names`` (the reporters asked for)
+    and the built-in names that prefixes the rest wins; otherwise the name ends at the first
+    dash. Raises :class:`UsageError` for a flag with no option part.
+    """
+    rest = flag[len("--reporter-"):] if flag.startswith("--reporter-") else flag
+    candidates = sorted({*names, *BUILTIN_REPORTERS}, key=len, reverse=True)
+    for name in candidates:
+        if rest.lower().startswith(name.lower() + "-") and len(rest) > len(name) + 1:
+            return name, rest[len(name) + 1:]
+    name, _, option = rest.partition("-")
+    if not name or not option:
+        raise UsageError(f"{flag}: expected --reporter-<name>-<option>", hint="e.g. --reporter-json-export out.json")
+    return name, option
+
+
+def check_builtin_option(name: str, option: str) -> None:
+    """A usage error for an option a built-in reporter does not have, listing the ones it has."""
+    spec = BUILTIN_REPORTERS.get(name.lower())
+    if spec is None or option in spec.options:
+        return
+    known = ", ".join(reporter_option_flag(name.lower(), o) for o in spec.options) or "none"
+    raise UsageError(
+        f"unknown option {reporter_option_flag(name, option)}", hint=f"the {name.lower()} reporter's options: {known}"
+    )
+
+
 def _entry_points() -> list[Any]:
     from importlib.metadata import entry_points  # only when a name is not built in
 
@@ -97,7 +157,7 @@ def _load_class(name: str) -> Callable[..., Any]:
     """The reporter class for ``name``, or a :class:`UsageError` explaining why not."""
     key = name.lower()
     if key in BUILTIN_REPORTERS:
-        module_name, _, attr = BUILTIN_REPORTERS[key].partition(":")
+        module_name, _, attr = BUILTIN_REPORTERS[key].target.partition(":")
         return getattr(importlib.import_module(module_name), attr)  # type: ignore[no-any-return]
     if key in _RESERVED:
         raise UsageError(_RESERVED[key], hint="use one of: " + ", ".join(sorted(BUILTIN_REPORTERS)))

@@ -72,8 +72,8 @@ def exit_code_for(exc: BaseException | None, recorded: int) -> int:
     """
     if exc is None:
         exc = sys.exc_info()[1]
-    if isinstance(exc, KeyboardInterrupt):
-        code = ExitCode.INTERRUPTED
+    if isinstance(exc, KeyboardInterrupt):  # Ctrl-C, or SIGTERM/SIGHUP (rqrun.errors.Interrupted)
+        code = getattr(exc, "exit_code", ExitCode.INTERRUPTED)
     elif isinstance(exc, RqrunError):
         code = exc.exit_code
     else:

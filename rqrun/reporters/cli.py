@@ -23,7 +23,7 @@ from rqrun.reporters._common import item_label
 if TYPE_CHECKING:
     from rqrun.events import EventBus
     from rqrun.reporters import ReporterContext
-    from rqrun.summary import Failure, RunSummary
+    from rqrun.summary import Failure, FailureGroup, RunSummary
 
 __all__ = ["CliReporter", "format_size", "format_duration"]
 
@@ -132,7 +132,7 @@ class CliReporter:
             self._write(self._style(f"Iteration {event.iteration + 1}/{self._iterations}", "bold"))
 
     def _on_warning(self, event: RunWarning) -> None:
-        if self._quiet:
+        if self._quiet and event.kind != "listener":  # a broken reporter is said even when quiet
             return
         where = ""
         if event.cursor is not None:
@@ -201,13 +201,13 @@ class CliReporter:
             self._write(self._style(f"Run stopped early: {self._clean(event.aborted)}", "yellow", "bold"))
         for line in self._summary_table(summary, event.duration_ms):
             self._write(line)
-        failures = list(getattr(summary, "failures", ()))
-        if failures:
+        groups = list(getattr(summary, "failure_groups", {}).values())
+        if groups:
             self._write()
             self._write(self._style("Failures", "bold", "red"))
-            for number, failure in enumerate(failures, 1):
-                self._write(f"{number:>3}. {self._failure_text(failure)}")
-            dropped = getattr(summary, "failures_dropped", 0)
+            for number, group in enumerate(groups, 1):
+                self._write(f"{number:>3}. {self._group_text(group)}")
+            dropped = getattr(summary, "failure_groups_dropped", 0)
             if dropped:
                 self._write(f"     ... and {dropped} more")
 
@@ -243,8 +243,16 @@ class CliReporter:
             lines.append(", ".join(extra))
         return lines
 
-    def _failure_text(self, f: Failure) -> str:
-        where = self._clean(item_label(f.path, f.iteration, self._iterations))
+    def _group_text(self, group: FailureGroup) -> str:
+        """One line per distinct failure; repeats are counted, not listed (300 alike: one line)."""
+        if group.count == 1:
+            return self._failure_text(group.first)
+        first, last = group.first.iteration + 1, group.last_iteration + 1
+        span = f"iteration {first}" if first == last else f"iterations {first}-{last}"
+        return f"{self._failure_text(group.first, with_iteration=False)} ({group.count} times, {span})"
+
+    def _failure_text(self, f: Failure, *, with_iteration: bool = True) -> str:
+        where = self._clean(item_label(f.path, f.iteration if with_iteration else None, self._iterations))
         dash = self._marks["dash"]
         if f.kind == "test":
             what = f'test "{self._clean(f.name)}"'

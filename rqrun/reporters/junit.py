@@ -1,29 +1,29 @@
 """The JUnit XML report: one ``<testsuite>`` per executed request, one ``<testcase>`` per test.
 
-Suites are streamed to an anonymous temporary file beside the report as requests finish (memory
-stays flat); at the end the root ``<testsuites>`` element, whose totals are only known then, is
-written to ``PATH.partial`` followed by the suites, and the file is renamed into place. Text is
+Suites are streamed to ``PATH.partial`` as requests finish (memory stays flat; see
+:mod:`rqrun.reporters._base`); at the end the root ``<testsuites>`` element, whose totals are
+only known then, is written followed by the suites, atomically. A run that stopped early says
+why (and which signal stopped it) in a comment before the root. With several iterations every
+test case's name ends in `` [iteration N]``, so CI dashboards do not merge them. Text is
 escaped by hand, with the characters XML 1.0 forbids removed, because CI parsers reject a whole
 report for one stray control character from a response body.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
+import re
 import time
 from datetime import datetime, timezone
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from rqrun.errors import RunError, UsageError
-from rqrun.events import Execution, ItemFinished, ItemStarted, RunFinished, RunStarted
+from rqrun.atomic import atomic_write
+from rqrun.events import Execution, ItemStarted, RunStarted
 from rqrun.redact import xml_safe
-from rqrun.reporters._common import item_label, prepare_report_path
+from rqrun.reporters._base import FileReporter, RunOutcome, stop_reason
+from rqrun.reporters._common import item_label
 
 if TYPE_CHECKING:
     from rqrun.events import EventBus
-    from rqrun.reporters import ReporterContext
 
 __all__ = ["JunitReporter", "DEFAULT_PATH", "xml_text", "xml_attr"]
 
@@ -61,41 +61,20 @@ def _seconds(ms: float) -> str:
     return f"{max(ms, 0.0) / 1000.0:.3f}"
 
 
-class JunitReporter:
+class JunitReporter(FileReporter):
     """Writes JUnit XML to ``options["export"]`` (default ``rqrun-report.xml``)."""
 
     name = "junit"
-    owns_terminal = False
+    title = "JUnit"
+    default_path = DEFAULT_PATH
 
-    def __init__(self, bus: EventBus, ctx: ReporterContext) -> None:
-        self._ctx = ctx
-        self._redact = ctx.redactor.redact
-        self.path = prepare_report_path(ctx.options, DEFAULT_PATH, "--reporter-junit-export")
-        self._partial = self.path + ".partial"
-        try:
-            # Beside the report rather than in /tmp, which may be RAM-backed.
-            self._suites: IO[str] = tempfile.TemporaryFile(
-                "w+", encoding="utf-8", newline="\n", dir=os.path.dirname(self.path), prefix=".rqrun-junit-"
-            )
-        except OSError as exc:
-            raise UsageError(
-                f"cannot write the JUnit report to {self.path}: {exc.strerror or exc}",
-                hint="check --reporter-junit-export",
-            ) from exc
-        self._name = ""
+    def __init__(self, bus: EventBus, ctx: Any) -> None:
         self._iterations = 1
-        self._started_clock = time.monotonic()
         self._item_started = time.time()
         self._totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         self._time_ms = 0.0
-        self._finished: RunFinished | None = None
-        self._io_error: OSError | None = None
-        self._closed = False
-        self._written: list[str] = []
-        bus.subscribe(self._on_run_started, RunStarted)
+        super().__init__(bus, ctx)
         bus.subscribe(self._on_item_started, ItemStarted)
-        bus.subscribe(self._on_item_finished, ItemFinished)
-        bus.subscribe(self._on_run_finished, RunFinished)
 
     def _shape(self, value: object) -> str:
         """Redacted, stripped of what XML forbids, and redacted again if that changed it.
@@ -114,34 +93,26 @@ class JunitReporter:
 
     # -- events ------------------------------------------------------------------------------
 
-    def _on_run_started(self, event: RunStarted) -> None:
-        self._name = event.collection_name or event.source
+    def on_started(self, event: RunStarted) -> str:
         self._iterations = max(1, event.iterations)
-        self._started_clock = time.monotonic()
+        return ""
 
     def _on_item_started(self, event: ItemStarted) -> None:
         self._item_started = time.time()
 
-    def _on_run_finished(self, event: RunFinished) -> None:
-        self._finished = event
-
-    def _on_item_finished(self, event: ItemFinished) -> None:
-        text = self.suite_xml(event.execution, self._item_started)
-        if self._io_error is None and not self._closed:
-            try:
-                self._suites.write(text)
-            except OSError as exc:
-                self._io_error = exc
+    def on_execution(self, ex: Execution) -> str:
+        return self.suite_xml(ex, self._item_started)
 
     # -- serialisation -----------------------------------------------------------------------
 
     def suite_xml(self, ex: Execution, started: float) -> str:
         """The ``<testsuite>`` element of one execution; also adds it to the root totals."""
         classname = self._a(" / ".join(ex.cursor.path) or ex.name)
+        suffix = f" [iteration {ex.cursor.iteration + 1}]" if self._iterations > 1 else ""
         cases: list[str] = []
         failures = skipped = errors = 0
         for test in ex.tests:
-            head = f'    <testcase classname="{classname}" name="{self._a(test.name)}"'
+            head = f'    <testcase classname="{classname}" name="{self._a(test.name + suffix)}"'
             if test.status == "passed":
                 cases.append(head + "/>")
             elif test.status == "skipped":
@@ -161,7 +132,7 @@ class JunitReporter:
             message = self._shape(err.message)
             detail = message if err.line is None else f"{message}\nline {err.line}"
             cases.append(
-                f'    <testcase classname="{classname}" name="{self._a(label)}">'
+                f'    <testcase classname="{classname}" name="{self._a(label + suffix)}">'
                 f'<error type="{self._a(err.type)}" message="{xml_attr(message[:MAX_MESSAGE])}">'
                 f"{xml_text(detail)}</error></testcase>"
             )
@@ -195,43 +166,29 @@ class JunitReporter:
 
     # -- closing -----------------------------------------------------------------------------
 
-    def close(self, error: BaseException | None = None) -> list[str]:
-        """Write the root element and the suites to the report; returns ``[path]``.
-
-        Safe after an exception (the report then says in a comment that the run did not
-        finish) and safe to call twice. ``error`` is accepted, as by the JSON reporter, so a
-        caller can close all alike. Raises :class:`RunError` if the file cannot be written.
-        """
-        if self._closed:
-            return list(self._written)
-        self._closed = True
-        finished = self._finished
-        duration_ms = finished.duration_ms if finished else (time.monotonic() - self._started_clock) * 1000.0
+    def finish(self, outcome: RunOutcome) -> None:
+        """The root element with the totals, the streamed suites, the end tag."""
         t = self._totals
+        started = self.started
+        name = (started.collection_name or started.source) if started else self._ctx.run_options.collection
         root = (
-            f'<testsuites name="{self._a(self._name or self._ctx.run_options.collection)}" '
+            f'<testsuites name="{self._a(name)}" '
             f'tests="{t["tests"]}" failures="{t["failures"]}" errors="{t["errors"]}" '
-            f'skipped="{t["skipped"]}" time="{_seconds(duration_ms)}">\n'
+            f'skipped="{t["skipped"]}" time="{_seconds(outcome.duration_ms)}">\n'
         )
-        try:
-            if self._io_error is not None:
-                raise self._io_error
-            with open(self._partial, "w", encoding="utf-8", newline="\n") as out:
-                out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-                if finished is None:
-                    out.write("<!-- incomplete: the run did not finish; totals cover what ran -->\n")
-                out.write(root)
-                self._suites.seek(0)
-                shutil.copyfileobj(self._suites, out)
-                out.write("</testsuites>\n")
-            os.replace(self._partial, self.path)
-        except OSError as exc:
-            try:
-                os.unlink(self._partial)
-            except OSError:
-                pass
-            raise RunError(f"could not write the JUnit report {self.path}: {exc.strerror or exc}") from exc
-        finally:
-            self._suites.close()
-        self._written = [self.path]
-        return list(self._written)
+        with atomic_write(self.path, errors="replace") as out:
+            out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+            reason = stop_reason(outcome)
+            if not outcome.complete:
+                out.write(f"<!-- incomplete: the run did not finish ({_comment(reason or 'error')}); totals cover what ran -->\n")
+            elif reason:
+                out.write(f"<!-- run stopped early: {_comment(self._redact(reason))}; totals cover what ran -->\n")
+            out.write(root)
+            self.copy_stream_into(out)
+            out.write("</testsuites>\n")
+        self._stream.discard()
+
+
+def _comment(text: str) -> str:
+    """``text`` safe inside an XML comment (no ``--``, no forbidden characters)."""
+    return _INVALID_XML.sub("", text).replace("--", "- -")

@@ -166,10 +166,9 @@ def test_summary_table_and_numbered_failure_list(harness: Harness, make_ctx: Any
     assert table[8] == "response time avg 35 ms, max 42 ms"  # (42 + 12.4 + 42 + 42) / 4
     assert "skipped tests: 2" in table[9]
     failures = lines[lines.index("Failures") + 1 :]
-    assert failures == [
-        '  1. Auth / Login [iteration 1] — test "status is 200": expected 401 to equal 200',
+    assert failures == [  # identical failures are one line with a count
+        '  1. Auth / Login — test "status is 200": expected 401 to equal 200 (2 times, iterations 1-2)',
         "  2. Broken [iteration 1] — request error: connection refused",
-        '  3. Auth / Login [iteration 2] — test "status is 200": expected 401 to equal 200',
     ]
 
 
@@ -183,11 +182,22 @@ def test_dropped_failures_are_counted(harness: Harness, make_ctx: Any) -> None:
     CliReporter(harness.bus, make_ctx(out=out))
     harness.start(1, 300)
     for position in range(250):
-        harness.item(execution(position=position, tests=(Result("t", "failed", "no"),)))
+        harness.item(execution(position=position, tests=(Result("t", "failed", f"no {position}"),)))
     harness.finish()
     text = out.getvalue()
     assert "200. Users / Get user" in text
     assert "... and 50 more" in text
+
+
+def test_identical_failures_are_one_line_with_a_count(harness: Harness, make_ctx: Any) -> None:
+    out = io.StringIO()
+    CliReporter(harness.bus, make_ctx(out=out))
+    harness.start(300, 1)
+    for n in range(300):
+        harness.item(execution(iteration=n, position=n, tests=(Result("is 201", "failed", "got 200"),)))
+    harness.finish()
+    listed = out.getvalue().split("Failures\n", 1)[1].splitlines()
+    assert listed == ['  1. Users / Get user — test "is 201": got 200 (300 times, iterations 1-300)']
 
 
 def test_warnings_go_to_err_and_aborted_runs_say_so(harness: Harness, make_ctx: Any) -> None:
