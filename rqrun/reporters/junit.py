@@ -182,7 +182,7 @@ class JunitReporter(FileReporter):
             if not outcome.complete:
                 out.write(f"<!-- incomplete: the run did not finish ({_comment(reason or 'error')}); totals cover what ran -->\n")
             elif reason:
-                out.write(f"<!-- run stopped early: {_comment(self._redact(reason))}; totals cover what ran -->\n")
+                out.write(f"<!-- run stopped early: {_comment(self._shape(reason))}; totals cover what ran -->\n")
             out.write(root)
             self.copy_stream_into(out)
             out.write("</testsuites>\n")
@@ -191,4 +191,4 @@ class JunitReporter(FileReporter):
 
 def _comment(text: str) -> str:
     """``text`` safe inside an XML comment (no ``--``, no forbidden characters)."""
-    return _INVALID_XML.sub("", text).replace("--", "- -")
+    return xml_safe(text).replace("--", "- -")
