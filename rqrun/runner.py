@@ -136,7 +136,6 @@ class Runner:
             engine = self._local.engine = ScriptEngine(
                 timeout_ms=self.options.timeout_script_ms,
                 memory_mb=self.options.script_memory_mb,
-                host_time_ms=2 * max(self.options.timeout_request_ms, self.options.timeout_script_ms),
             )
             with self._lock:
                 self._engines.append(engine)
@@ -539,15 +538,15 @@ class _ScriptHost:
         self.scopes = scopes
         self.record = record
 
-    def call(self, name: str, args: list[Any]) -> Any:
+    def call(self, name: str, args: list[Any], deadline: float) -> Any:
         from rqrun.sandbox import HostCallError
 
         try:
-            return self._dispatch(name, args)
+            return self._dispatch(name, args, deadline)
         except RqrunError as exc:
             raise HostCallError(self.runner.redactor.redact(exc.one_line())) from None
 
-    def _dispatch(self, name: str, args: list[Any]) -> Any:
+    def _dispatch(self, name: str, args: list[Any], deadline: float) -> Any:
         runner = self.runner
         if name == "vault.get":
             value = runner.vault.open().get(str(args[0]))
@@ -564,12 +563,12 @@ class _ScriptHost:
         if name == "vault.unset":
             return bool(runner.vault.open().unset(str(args[0])))
         if name == "sendRequest":
-            return self._send(args[0])
+            return self._send(args[0], deadline)
         from rqrun.sandbox import HostCallError
 
         raise HostCallError(f"unknown host call {name!r}")
 
-    def _send(self, spec: Any) -> dict[str, Any]:
+    def _send(self, spec: Any, deadline: float) -> dict[str, Any]:
         from rqrun import script_bridge as bridge
         from rqrun.prepare import prepare
 
@@ -578,7 +577,9 @@ class _ScriptHost:
         prepared = prepare(request, (), renderer)
         self.runner.redactor.add_header_credentials(prepared.headers)
         self.runner._check_allow_lists(prepared, self.record.read_secrets)
-        return bridge.response_to_dict(self.runner.http.send(prepared))
+        left_ms = max(1.0, (deadline - time.monotonic()) * 1000)  # the script's time limit includes this call
+        timeout_ms = min(left_ms, self.runner.options.timeout_request_ms or left_ms)
+        return bridge.response_to_dict(self.runner.http.send(prepared, timeout_ms=timeout_ms))
 
 
 def _scripts(chain: Sequence[Folder], request: Request, phase: str) -> list[Script]:

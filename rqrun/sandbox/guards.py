@@ -104,10 +104,6 @@ class JobState:
         if time.monotonic() > self.deadline:
             self.trip("timeout", f"script exceeded its time limit of {self.timeout_ms} ms")
 
-    def extend(self, seconds: float) -> None:
-        """Give back time spent waiting for the host: host calls do not count against scripts."""
-        self.deadline += seconds
-
     def make_tick(self) -> Callable[[], bool]:
         """The ``_tick_`` of one job: cheap counting, a clock read every 64 calls."""
         clock = time.monotonic

