@@ -64,9 +64,10 @@ class JobState:
     """The budget and console of the job running now (the worker runs one job at a time)."""
 
     __slots__ = ("deadline", "timeout_ms", "tripped", "console", "console_bytes", "output_limit",
-                 "script_globals")
+                 "script_globals", "job")
 
     def __init__(self) -> None:
+        self.job: object | None = None
         self.deadline = 0.0
         self.timeout_ms = 0
         self.tripped: LimitExceeded | None = None
@@ -76,7 +77,8 @@ class JobState:
         self.script_globals: dict[str, Any] | None = None
 
     def reset(self, timeout_ms: int, output_limit: int) -> None:
-        """Start a job: fresh deadline, empty console, nothing tripped."""
+        """Start a job: a new job token, fresh deadline, empty console, nothing tripped."""
+        self.job = object()
         self.deadline = time.monotonic() + timeout_ms / 1000.0
         self.timeout_ms = timeout_ms
         self.tripped = None
@@ -84,6 +86,20 @@ class JobState:
         self.console_bytes = 0
         self.output_limit = output_limit
         self.script_globals = None
+
+    def end(self) -> None:
+        """The job is over: whatever it left behind (a generator finalised later) is refused."""
+        self.job = None
+
+    def require(self, job: object | None) -> None:
+        """Refuse work for ``job`` unless it is the job running now.
+
+        Objects a script can hold (``rq`` members, ``console``, ``print``) carry the token of
+        their job; a finaliser that outlives its script and runs during a later one must not
+        write to that one's console, tests or variables, nor call its host.
+        """
+        if job is None or job is not self.job:
+            raise RuntimeError("this belongs to a script that has ended")
 
     def trip(self, kind: str, message: str) -> LimitExceeded:
         """Record the first limit hit, make every later tick raise, and raise it."""
@@ -438,10 +454,11 @@ class PrintCollector:
     (RestrictedPython's read-back) returns what this scope printed.
     """
 
-    __slots__ = ("_parts",)
+    __slots__ = ("_parts", "_job")
 
     def __init__(self, _getattr_: Any = None) -> None:
         self._parts: list[str] = []
+        self._job = STATE.job
 
     def __call__(self) -> str:
         return "".join(self._parts)
@@ -456,6 +473,7 @@ class PrintCollector:
             end = "\n"
         if type(sep) is not str or type(end) is not str:
             raise TypeError("print() sep and end must be strings")
+        STATE.require(self._job)
         text = sep.join([str(obj) for obj in objects])
         STATE.write_console(text if end == "\n" else text + end)
         self._parts.append(text + end)

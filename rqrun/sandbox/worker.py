@@ -10,7 +10,8 @@ wall-clock kill.
 
 Per job: compile (cached by source text), fresh globals, run under the job's budget, clear the
 globals *inside* the budget (finalizers cannot outlive it: every global, ``_tick_`` included,
-is gone), and answer with one JSON frame.
+is gone), and answer with one JSON frame. Then the job is ended and its leftovers collected
+(:meth:`Worker.run`), so the next job starts in a clean worker.
 """
 
 from __future__ import annotations
@@ -78,8 +79,22 @@ class Worker:
     # -- jobs ------------------------------------------------------------------------------------
 
     def run(self, job: dict[str, Any]) -> dict[str, Any]:
-        """Run one job and build its answer (never raises for anything a script does)."""
-        from rqrun.sandbox.api import JobRecord, build_rq, CONSOLE
+        """Run one job and build its answer (never raises for anything a script does).
+
+        A generator the script left in a reference cycle is finalised inside the job, when its
+        globals are cleared; once the answer is built the job is ended and garbage collected
+        again, so whatever those finalisers left behind runs now, not inside a later job, and
+        everything it tries (console, print, tests, variables, host calls) is refused because
+        its job is over. Nothing of one script acts inside the next.
+        """
+        try:
+            return self._run(job)
+        finally:
+            self.state.end()
+            _collect()
+
+    def _run(self, job: dict[str, Any]) -> dict[str, Any]:
+        from rqrun.sandbox.api import Console, JobRecord, build_rq
         from rqrun.sandbox.compile import SCRIPT_FILENAME
         from rqrun.sandbox.guards import LimitExceeded
         from rqrun.sandbox.model import ScriptFailure
@@ -100,7 +115,7 @@ class Worker:
         rq = build_rq({**job, "info": info}, record)
         script_globals: dict[str, Any] = dict(self.hooks)
         script_globals.update({"__builtins__": self.builtins, "__name__": "rq_script",
-                               "_tick_": state.make_tick(), "rq": rq, "console": CONSOLE})
+                               "_tick_": state.make_tick(), "rq": rq, "console": Console(record)})
         state.script_globals = script_globals
         base_depth = _depth()
         sys.setrecursionlimit(base_depth + self.recursion)
@@ -122,6 +137,7 @@ class Worker:
         finally:
             try:
                 script_globals.clear()
+                gc.collect()  # cycles too: a generator left in one runs its finally now, in this job
             except BaseException:  # a finalizer hitting the budget; the trip is recorded below
                 pass
             state.script_globals = None
@@ -175,6 +191,16 @@ def _failure(kind: str, message: str, line: int | None = None) -> dict[str, Any]
     if len(message) > 1000:
         message = message[:997] + "..."
     return {"kind": kind, "message": message, "line": line}
+
+
+def _collect() -> None:
+    """Collect the ended job's cycles; finalisers may leave new ones, so go again (a few times)."""
+    try:
+        for _ in range(3):
+            if not gc.collect():
+                return
+    except MemoryError:  # pragma: no cover - the next job's memory check recycles the worker
+        pass
 
 
 def _describe(exc: BaseException) -> str:

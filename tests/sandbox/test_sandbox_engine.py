@@ -154,6 +154,60 @@ def test_ctrl_c_in_the_host_discards_the_worker(script_job: Any, recording_host:
         assert engine.worker_pid != pid
 
 
+# --- every job starts clean -----------------------------------------------------------------------
+
+#: Generators left in a reference cycle, one per effect, each holding what it needs as a default
+#: argument (the script's globals, and with them every guard and ``_tick_``, are gone when a
+#: finaliser runs; ``str`` stands for a test function because a script's own would tick).
+LEFTOVERS = """
+def late(act, log=console.log, test=rq.test, env=rq.environment.set, vault=rq.vault.get,
+         send=rq.sendRequest):
+    try:
+        yield 1
+    finally:
+        if act == 'print':
+            print('late print')
+        elif act == 'console':
+            log('late console')
+        elif act == 'test':
+            test('late test', str)
+        elif act == 'env':
+            env('late', 'yes')
+        elif act == 'vault':
+            vault('late-key')
+        else:
+            send('https://late.test/')
+
+cycle = []
+for act in ['print', 'console', 'test', 'env', 'vault', 'send']:
+    gen = late(act)
+    next(gen)
+    cycle.append(gen)
+cycle.append(cycle)
+print('first script done')
+"""
+LATER = "junk = [[i] for i in range(100000)]\nprint('second script')\nrq.test('mine', lambda: None)"
+
+
+def test_a_scripts_leftover_generators_never_act_in_a_later_job(script_job: Any, recording_host: Any) -> None:
+    """The finalisers run when their own script ends (effects on its own result), never in the next."""
+    with ScriptEngine(timeout_ms=2000) as engine:
+        first_host = recording_host({"vault.get": "v", "sendRequest": {"code": 200, "status": "OK", "headers": [],
+                                                                        "body": "", "responseTime": 1.0}})
+        first = engine.run(script_job(LEFTOVERS), first_host)
+        later_host = recording_host({"vault.get": "v"})
+        later = engine.run(script_job(LATER), later_host)
+    assert first.error is None, first.error
+    assert first.console == ["first script done", "late print", "late console"]
+    assert [(t.name, t.status) for t in first.tests] == [("late test", "passed")]
+    assert first.scope_ops == [("environment", "set", "late", "yes")]
+    assert [call[0] for call in first_host.calls] == ["vault.get", "sendRequest"]
+    assert later.error is None, later.error
+    assert later.console == ["second script"]
+    assert [t.name for t in later.tests] == ["mine"] and later.scope_ops == []
+    assert later_host.calls == []
+
+
 # --- limits ---------------------------------------------------------------------------------------
 
 def test_a_c_level_hog_is_killed_and_the_worker_replaced(engine: ScriptEngine, script_job: Any) -> None:

@@ -80,3 +80,50 @@ def test_a_slow_send_request_is_cut_at_the_script_limit(
     exported = {v["key"] for v in json.loads((tmp_path / "env.json").read_text(encoding="utf-8"))["values"]}
     assert "swallowed" not in exported  # the timeout is not an exception the script can catch
     assert _executions(result)["Next"]["response"]["code"] == 200
+
+
+# --- every job starts in a clean worker -------------------------------------------------------------
+
+LEFTOVER = """
+def late(act, log=console.log, test=rq.test, env=rq.environment.set, send=rq.sendRequest):
+    try:
+        yield 1
+    finally:
+        if act == 'console':
+            log('late console')
+        elif act == 'test':
+            test('late test', str)
+        elif act == 'env':
+            env('late', 'from the first script')
+        else:
+            send('{url}/late')
+
+cycle = []
+for act in ['console', 'test', 'env', 'send']:
+    gen = late(act)
+    next(gen)
+    cycle.append(gen)
+cycle.append(cycle)
+"""
+LATER = "junk = [[i] for i in range(100000)]\nprint('second script')\nrq.test('mine', lambda: None)"
+
+
+def test_a_generator_left_in_a_cycle_acts_in_its_own_request_never_in_a_later_one(
+        run_cli: RunCli, tmp_path: Path, recording_server: RecordingServer) -> None:
+    """The attack: a script's generator, kept alive by a cycle, whose finally runs when a later
+    script's allocations trigger the garbage collector, inside that script's job."""
+    url = recording_server.url
+    result = _run(
+        run_cli, tmp_path,
+        api("r1", "Leaves a generator", "c", url + "/first", post=LEFTOVER.replace("{url}", url)),
+        api("r2", "Later", "c", url + "/second", post=LATER),
+    )
+    assert result.code == 0, result
+    first, later = _executions(result)["Leaves a generator"], _executions(result)["Later"]
+    assert first["console"] == ["late console"]
+    assert [t["name"] for t in first["tests"]] == ["late test"]
+    assert later["console"] == ["second script"]
+    assert [t["name"] for t in later["tests"]] == ["mine"]
+    assert recording_server.requests.paths == ["/first", "/late", "/second"]
+    exported = json.loads((tmp_path / "env.json").read_text(encoding="utf-8"))["values"]
+    assert {v["key"]: v["value"] for v in exported}.get("late") == "from the first script"

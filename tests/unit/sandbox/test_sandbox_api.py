@@ -296,3 +296,38 @@ def test_send_request_callback_gets_the_error(run_inline: Run) -> None:
 def test_rq_members_cannot_be_replaced(run_inline: Run) -> None:
     result = run_inline("rq.vault = None")
     assert result["error"]["kind"] == "runtime" and "cannot modify" in result["error"]["message"]
+
+
+# --- one job's objects never act in another ---------------------------------------------------------
+
+def test_the_objects_of_an_ended_job_refuse_to_act() -> None:
+    """What a finaliser left behind by a script could still hold, once its job is over."""
+    from rqrun.sandbox import api
+    from rqrun.sandbox.guards import STATE, PrintCollector
+
+    calls: list[str] = []
+    api.set_host(lambda name, args: calls.append(name))
+    try:
+        STATE.reset(2000, 1 << 16)
+        record = api.JobRecord()
+        rq = api.build_rq({"phase": "postresponse", "scopes": {}, "request": {}, "response": None}, record)
+        console, printer = api.Console(record), PrintCollector()
+        STATE.end()
+        STATE.reset(2000, 1 << 16)  # the next job
+        attempts = {
+            "env": lambda: rq.environment.set("late", "yes"),
+            "variables": lambda: rq.variables.set("late", "yes"),
+            "test": lambda: rq.test("late", lambda: None),
+            "skip": lambda: rq.test.skip("late"),
+            "console": lambda: console.log("late"),
+            "print": lambda: printer._call_print("late"),
+            "vault": lambda: rq.vault.get("k"),
+            "send": lambda: rq.sendRequest("https://late.test/"),
+        }
+        for name, attempt in attempts.items():
+            with pytest.raises(RuntimeError, match="belongs to a script that has ended"):
+                attempt()
+        assert STATE.console == [] and record.tests == [] and record.scope_ops == [] and calls == []
+    finally:
+        STATE.end()
+        api.set_host(None)
