@@ -38,6 +38,7 @@ __all__ = [
     "checked_lshift",
     "checked_mul",
     "PrintCollector",
+    "ended_job_error",
     "make_builtins",
     "hook_globals",
 ]
@@ -58,6 +59,11 @@ class LimitExceeded(BaseException):
         super().__init__(message)
         self.kind = kind
         self.message = message
+
+
+def ended_job_error() -> RuntimeError:
+    """What an object of an ended job raises (see :meth:`JobState.require`)."""
+    return RuntimeError("this belongs to a script that has ended")
 
 
 class JobState:
@@ -98,8 +104,8 @@ class JobState:
         their job; a finaliser that outlives its script and runs during a later one must not
         write to that one's console, tests or variables, nor call its host.
         """
-        if job is None or job is not self.job:
-            raise RuntimeError("this belongs to a script that has ended")
+        if job is not self.job:
+            raise ended_job_error()
 
     def trip(self, kind: str, message: str) -> LimitExceeded:
         """Record the first limit hit, make every later tick raise, and raise it."""
@@ -473,7 +479,8 @@ class PrintCollector:
             end = "\n"
         if type(sep) is not str or type(end) is not str:
             raise TypeError("print() sep and end must be strings")
-        STATE.require(self._job)
+        if self._job is not STATE.job:  # inline STATE.require: print is hot
+            raise ended_job_error()
         text = sep.join([str(obj) for obj in objects])
         STATE.write_console(text if end == "\n" else text + end)
         self._parts.append(text + end)
