@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from rqrun.sandbox import HostCallError, ScriptEngine, ScriptFailure, ScriptResult, TestOutcome
+from rqrun.sandbox import HostCallError, ScriptEngine, ScriptFailure, ScriptJob, ScriptResult, TestOutcome
 from rqrun.sandbox.engine import _WorkerProcess
 
 
@@ -287,6 +287,13 @@ elif MODE == 'bad-kind':
 elif MODE == 'bad-scope':
     send({'op': 'result', 'error': None, 'tests': [], 'console': [], 'scope_ops': [['os', 'set', 'k', 1]],
           'request': None})
+elif MODE == 'nan':
+    send_raw(b'{"op": "result", "error": null, "tests": [], "console": [], "scope_ops": [], "request": '
+             b'{"id": "r1", "name": "n", "url": "http://x.test/", "method": "GET", "headers": [], '
+             b'"queryParams": [], "bodyMode": "none", "body": null, "timeout": NaN}}')
+elif MODE == 'surrogates':
+    send({'op': 'result', 'error': None, 'tests': [['t\\udc00', 'passed', None]], 'console': ['\\ud800 lone'],
+          'scope_ops': [['environment', 'set', 'k\\udfff', 'v\\\\ud800']], 'request': None})
 elif MODE == 'silent':
     import time
     time.sleep(30)
@@ -297,6 +304,7 @@ sys.stdin.read()
 @pytest.mark.parametrize("mode, fragment", [
     ("pickle", "invalid message"), ("huge", "invalid message"), ("forged-host", "invalid message"),
     ("bad-kind", "invalid message"), ("bad-scope", "invalid message"), ("silent", "time limit"),
+    ("nan", "invalid message"),
 ])
 def test_a_hostile_worker_cannot_reach_the_parent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script_job: Any,
                                                   recording_host: Any, mode: str, fragment: str) -> None:
@@ -310,6 +318,33 @@ def test_a_hostile_worker_cannot_reach_the_parent(tmp_path: Path, monkeypatch: p
     assert result.error is not None and fragment in result.error.message
     assert result.error.kind in ("killed", "timeout")
     assert not target.exists() and host.calls == []
+
+
+def test_lone_surrogates_from_a_worker_arrive_as_replacement_characters(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script_job: Any) -> None:
+    """A lone surrogate cannot be written as UTF-8: one in a report would crash the run at its end."""
+    fake = tmp_path / "fake_worker.py"
+    fake.write_text(textwrap.dedent(FAKE_WORKER % ("surrogates", "")))
+    monkeypatch.setattr(_WorkerProcess, "command", (sys.executable, str(fake)))
+    with ScriptEngine(timeout_ms=300) as engine:
+        result = engine.run(script_job("x = 1"))
+    assert result.error is None, result.error
+    assert result.console == ["\ufffd lone"] and result.tests == [TestOutcome("t\ufffd", "passed")]
+    assert result.scope_ops == [("environment", "set", "k\ufffd", "v\\ud800")]  # an escaped backslash stays text
+
+
+def test_non_finite_numbers_and_lone_surrogates_in_a_job_reach_the_script_as_text(
+        engine: ScriptEngine) -> None:
+    job = ScriptJob(source="print(rq.environment.toObject())\nprint(ascii(rq.iterationData.get('lone')))",
+                    location="Inputs", phase="postresponse",
+                    scopes={"environment": {"n": float("nan"), "i": float("inf"), "m": float("-inf"), "f": 1.5},
+                            "iterationData": {"lone": "a\ud800b"}},
+                    request={"id": "r1", "name": "R", "url": "https://example.test/", "method": "GET", "headers": [],
+                             "queryParams": [], "bodyMode": "none", "body": None},
+                    response={"code": 200, "status": "OK", "headers": [], "body": "", "responseTime": float("nan")})
+    result = engine.run(job)
+    assert result.error is None, result.error
+    assert result.console == ["{'n': 'NaN', 'i': 'Infinity', 'm': '-Infinity', 'f': 1.5}", "'a\\ufffdb'"]
 
 
 def test_a_worker_that_dies_at_start_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script_job: Any) -> None:

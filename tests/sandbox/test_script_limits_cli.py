@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+from xml.etree import ElementTree
 from pathlib import Path
 from typing import Any
 
@@ -127,3 +128,67 @@ def test_a_generator_left_in_a_cycle_acts_in_its_own_request_never_in_a_later_on
     assert recording_server.requests.paths == ["/first", "/late", "/second"]
     exported = json.loads((tmp_path / "env.json").read_text(encoding="utf-8"))["values"]
     assert {v["key"]: v["value"] for v in exported}.get("late") == "from the first script"
+
+
+# --- NaN, Infinity and lone surrogates crossing the worker protocol ---------------------------------
+
+SURROGATES = "\n".join([
+    "rq.environment.set('lone', 'a\\ud800b')",
+    "print('printed \\udfff')",
+    "console.log('logged', '\\udc00')",
+    "rq.test('name \\ud800', lambda: rq.expect('\\ud800').to.eql('x'))",
+])
+
+
+def test_non_finite_numbers_and_lone_surrogates_from_scripts_never_crash_a_run(
+        run_cli: RunCli, tmp_path: Path, recording_server: RecordingServer) -> None:
+    url = recording_server.url
+    recording_server.respond("/after", body={"ok": True})
+    send = (f"rq.sendRequest({{'url': '{url}/sent', 'header': {{'X-N': float('nan')}}, "
+            "'body': {'n': float('inf')}, 'method': 'POST'})\n"
+            f"rq.sendRequest('{url}/lone\\ud800')")
+    result = _run(
+        run_cli, tmp_path,
+        api("r1", "NaN variable", "c", url + "/1", post="rq.environment.set('x', float('nan'))"),
+        api("r2", "Infinity variable", "c", url + "/2", post="rq.globals.set('y', float('-inf'))"),
+        api("r3", "Timeout NaN", "c", url + "/3", pre="rq.request.timeout = float('nan')"),
+        api("r4", "Surrogates", "c", url + "/4", post=SURROGATES),
+        api("r5", "Surrogate error", "c", url + "/5", post="raise ValueError('bad \\ud800')"),
+        api("r6", "Sends", "c", url + "/6", post=send),
+        api("r7", "After", "c", url + "/after"),
+    )
+    assert result.code == 4, result
+    runs = _executions(result)
+    for name in ("NaN variable", "Infinity variable"):
+        assert runs[name]["error"]["type"] == "script" and "finite number" in runs[name]["error"]["message"]
+    assert runs["Timeout NaN"]["error"]["type"] == "script"
+    assert runs["Surrogates"]["error"] is None
+    assert runs["Surrogates"]["console"] == ["printed \ufffd", "logged \ufffd"]
+    assert [(t["name"], t["status"]) for t in runs["Surrogates"]["tests"]] == [("name \ufffd", "failed")]
+    assert "bad \ufffd" in runs["Surrogate error"]["error"]["message"]
+    assert runs["Sends"]["error"] is None, runs["Sends"]["error"]
+    sent = recording_server.requests.to("/sent")[0]
+    assert sent.header("X-N") == "NaN" and sent.text == '{"n": Infinity}'
+    # The pre-request script of r3 failed, so r3 was not sent.
+    assert recording_server.requests.paths == ["/1", "/2", "/4", "/5", "/6", "/sent", "/lone\ufffd", "/after"]
+    assert runs["After"]["response"]["code"] == 200
+    exported = {v["key"]: v["value"] for v in json.loads((tmp_path / "env.json").read_text(encoding="utf-8"))["values"]}
+    assert exported["lone"] == "a\ufffdb" and "x" not in exported
+    ElementTree.parse(tmp_path / "r.xml")
+
+
+def test_non_finite_numbers_in_an_environment_reach_scripts_as_text(
+        run_cli: RunCli, tmp_path: Path, recording_server: RecordingServer) -> None:
+    """Python's JSON reader takes NaN and Infinity; the worker protocol carries them as text."""
+    environment = tmp_path / "env-in.json"
+    environment.write_text(json.dumps({"name": "numbers", "values": [
+        {"key": "n", "value": float("nan"), "enabled": True},
+        {"key": "i", "value": float("-inf"), "enabled": True}]}), encoding="utf-8")
+    result = _run(
+        run_cli, tmp_path,
+        api("r1", "Reads", "c", recording_server.url + "/1",
+            post="print(rq.environment.get('n'), rq.environment.get('i'))"),
+        args=("--environment", str(environment)),
+    )
+    assert result.code == 0, result
+    assert _executions(result)["Reads"]["console"] == ["NaN -Infinity"]
