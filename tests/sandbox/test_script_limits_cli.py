@@ -192,3 +192,27 @@ def test_non_finite_numbers_in_an_environment_reach_scripts_as_text(
     )
     assert result.code == 0, result
     assert _executions(result)["Reads"]["console"] == ["NaN -Infinity"]
+
+
+# --- a script's bad argument is the script's error ---------------------------------------------------
+
+def test_bad_send_request_arguments_fail_the_script_with_exit_4_not_a_usage_error(
+        run_cli: RunCli, tmp_path: Path, recording_server: RecordingServer) -> None:
+    url = recording_server.url
+    bad = {
+        "body mode": f"rq.sendRequest({{'url': '{url}/x', 'body': {{'mode': 'file'}}}})",
+        "not a request": "rq.sendRequest(123)",
+        "bad port": "rq.sendRequest('http://127.0.0.1:99999/')",
+        "bad scheme": "rq.sendRequest('ftp://127.0.0.1/x')",
+        "bad method": f"rq.sendRequest({{'url': '{url}/m', 'method': 'G ET'}})",
+        "bad header": f"rq.sendRequest({{'url': '{url}/h', 'header': {{'Bad Name': 'v'}}}})",
+    }
+    records = [api(f"r{i}", name, "c", f"{url}/{i}", post=source) for i, (name, source) in enumerate(bad.items())]
+    result = _run(run_cli, tmp_path, *records, api("after", "After", "c", url + "/after"))
+    assert result.code == 4, result
+    runs = _executions(result)
+    for name in bad:
+        assert runs[name]["error"]["type"] == "script", (name, runs[name]["error"])
+        assert "rq.sendRequest" in runs[name]["error"]["message"] or "HostCallError" in runs[name]["error"]["message"]
+    assert runs["After"]["error"] is None
+    assert recording_server.requests.paths == [f"/{i}" for i in range(len(bad))] + ["/after"]

@@ -331,3 +331,14 @@ def test_the_objects_of_an_ended_job_refuse_to_act() -> None:
     finally:
         STATE.end()
         api.set_host(None)
+
+
+@pytest.mark.parametrize("spec", [{"url": ""}, 42, {"url": "http://127.0.0.1/", "bodyMode": "file", "body": "x"}])
+def test_a_send_request_the_host_cannot_build_is_a_script_error_not_a_usage_error(spec: Any) -> None:
+    """The host re-checks what a (possibly compromised) worker sends; the fault is the script's."""
+    from rqrun.errors import ExitCode, ScriptError
+    from rqrun.script_bridge import request_from_spec
+
+    with pytest.raises(ScriptError) as caught:
+        request_from_spec(spec)
+    assert caught.value.exit_code == ExitCode.RUN and "rq.sendRequest" in caught.value.one_line()
