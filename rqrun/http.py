@@ -233,7 +233,7 @@ class ExchangeDeadline:
     @classmethod
     def cap(cls, timeout: float | None, error: str) -> float | None:
         """``timeout`` cut to the time left; raises httpcore's ``error`` class when none is left."""
-        deadline = getattr(cls._local, "deadline", None)
+        deadline: float | None = getattr(cls._local, "deadline", None)
         if deadline is None:
             return timeout
         left = deadline - time.monotonic()

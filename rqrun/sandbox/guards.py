@@ -460,7 +460,7 @@ class PrintCollector:
     (RestrictedPython's read-back) returns what this scope printed.
     """
 
-    __slots__ = ("_parts", "_job")
+    __slots__ = ("_job", "_parts")
 
     def __init__(self, _getattr_: Any = None) -> None:
         self._parts: list[str] = []

@@ -28,7 +28,7 @@ class JobRecord:
     checks it, so nothing is recorded once that job is over.
     """
 
-    __slots__ = ("tests", "scope_ops", "job")
+    __slots__ = ("job", "scope_ops", "tests")
 
     def __init__(self) -> None:
         self.tests: list[list[Any]] = []

@@ -21,7 +21,7 @@ import struct
 import time
 from typing import Any
 
-__all__ = ["encode", "decode_untrusted", "read_blocking", "FrameReader", "write_all", "Deadline", "PeerGone", "FrameTooLarge"]
+__all__ = ["Deadline", "FrameReader", "FrameTooLarge", "PeerGone", "decode_untrusted", "encode", "read_blocking", "write_all"]
 
 _HEADER = struct.Struct(">I")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -59,7 +59,7 @@ def encode(message: Any) -> bytes:
 def _finite(value: Any) -> Any:
     """``value`` with every NaN or infinity (values and keys) replaced by its JSON-report text."""
     if type(value) is float and not math.isfinite(value):
-        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
     if isinstance(value, dict):
         return {_finite(k) if type(k) is float else k: _finite(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

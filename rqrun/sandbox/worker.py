@@ -183,7 +183,7 @@ class Worker:
             except MemoryError:
                 frame = encode({"op": "result", "error": _failure("memory", "the worker ran out of memory"),
                                 "tests": [], "console": [], "scope_ops": [], "request": None, "recycle": True})
-            except Exception as exc:  # a worker bug: report it on this job, start the next one clean
+            except Exception as exc:  # noqa: BLE001 - a worker bug: report it on this job, start the next one clean
                 frame = encode({"op": "result", "error": _failure("runtime", f"the sandbox worker failed: {_describe(exc)}"),
                                 "tests": [], "console": [], "scope_ops": [], "request": None, "recycle": True})
             write_all(self.out_fd, frame)

@@ -10,9 +10,9 @@
 from __future__ import annotations
 
 import json
-from xml.etree import ElementTree
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from support.build import api, folder, write_collection
 from support.cli import CliResult, RunCli
@@ -132,12 +132,12 @@ def test_a_generator_left_in_a_cycle_acts_in_its_own_request_never_in_a_later_on
 
 # --- NaN, Infinity and lone surrogates crossing the worker protocol ---------------------------------
 
-SURROGATES = "\n".join([
-    "rq.environment.set('lone', 'a\\ud800b')",
-    "print('printed \\udfff')",
-    "console.log('logged', '\\udc00')",
-    "rq.test('name \\ud800', lambda: rq.expect('\\ud800').to.eql('x'))",
-])
+SURROGATES = """
+rq.environment.set('lone', 'a\\ud800b')
+print('printed \\udfff')
+console.log('logged', '\\udc00')
+rq.test('name \\ud800', lambda: rq.expect('\\ud800').to.eql('x'))
+"""
 
 
 def test_non_finite_numbers_and_lone_surrogates_from_scripts_never_crash_a_run(

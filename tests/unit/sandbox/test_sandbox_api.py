@@ -324,7 +324,7 @@ def test_the_objects_of_an_ended_job_refuse_to_act() -> None:
             "vault": lambda: rq.vault.get("k"),
             "send": lambda: rq.sendRequest("https://late.test/"),
         }
-        for name, attempt in attempts.items():
+        for attempt in attempts.values():
             with pytest.raises(RuntimeError, match="belongs to a script that has ended"):
                 attempt()
         assert STATE.console == [] and record.tests == [] and record.scope_ops == [] and calls == []
