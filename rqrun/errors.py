@@ -15,7 +15,7 @@ The tree (exit code in brackets, see ``spec/cli.md``)::
         └── ProviderError         AWS failed and nothing was cached
 
 A script's own failure (it raised, did not compile, timed out, was killed) is not raised: the
-runner records it on the request's execution with its kind (``rqrun.sandbox.model.FAILURE_KINDS``)
+runner records it on the request's execution with its kind (``rqrun.sandbox.model.FailureKind``)
 and goes on, and the run exits 4.
 
 This module imports nothing from rqrun, so every module can import it.

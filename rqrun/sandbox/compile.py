@@ -13,7 +13,7 @@ import sys
 from collections import OrderedDict
 from types import CodeType
 
-from rqrun.sandbox.model import ScriptFailure
+from rqrun.sandbox.model import FailureKind, ScriptFailure
 
 __all__ = [
     "SCRIPT_FILENAME",
@@ -68,10 +68,10 @@ def _one_line(text: str, limit: int = 500) -> str:
 def compile_script(source: str, filename: str = SCRIPT_FILENAME) -> CodeType | ScriptFailure:
     """The code object for ``source``, or the :class:`ScriptFailure` explaining why not."""
     if type(source) is not str:
-        return ScriptFailure("compile", "a script must be text")
+        return ScriptFailure(FailureKind.COMPILE, "a script must be text")
     if len(source) > MAX_SOURCE_CHARS:
         return ScriptFailure(
-            "compile", f"script is too large ({len(source)} characters; the limit is {MAX_SOURCE_CHARS})"
+            FailureKind.COMPILE, f"script is too large ({len(source)} characters; the limit is {MAX_SOURCE_CHARS})"
         )
     from RestrictedPython import compile_restricted_exec
 
@@ -82,22 +82,22 @@ def compile_script(source: str, filename: str = SCRIPT_FILENAME) -> CodeType | S
     try:
         result = compile_restricted_exec(source, filename=filename, policy=RqPolicy)
     except RecursionError:
-        return ScriptFailure("compile", "script is nested too deeply to compile")
+        return ScriptFailure(FailureKind.COMPILE, "script is nested too deeply to compile")
     except MemoryError:
-        return ScriptFailure("compile", "script is too large to compile")
+        return ScriptFailure(FailureKind.COMPILE, "script is too large to compile")
     except Exception as exc:  # ValueError (NUL bytes), OverflowError, ...: all mean "won't compile"
-        return ScriptFailure("compile", _one_line(f"{type(exc).__name__}: {exc}"))
+        return ScriptFailure(FailureKind.COMPILE, _one_line(f"{type(exc).__name__}: {exc}"))
     finally:
         sys.setrecursionlimit(old_limit)
     if result.errors:
         line, message = _split_error(result.errors[0])
         syntax = "SyntaxError" in message or "IndentationError" in message
         if syntax and looks_like_javascript(source):
-            return ScriptFailure("javascript", JAVASCRIPT_MESSAGE, line)
+            return ScriptFailure(FailureKind.JAVASCRIPT, JAVASCRIPT_MESSAGE, line)
         more = len(result.errors) - 1
         if more:
             message += f" (and {more} more error{'s' if more > 1 else ''})"
-        return ScriptFailure("compile", _one_line(message), line)
+        return ScriptFailure(FailureKind.COMPILE, _one_line(message), line)
     assert result.code is not None
     return result.code
 

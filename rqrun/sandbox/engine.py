@@ -29,7 +29,7 @@ import weakref
 from typing import Any
 
 from rqrun.sandbox.model import (
-    FAILURE_KINDS, HOST_CALLS, SCOPE_NAMES, Host, HostCallError, ScriptFailure, ScriptJob, ScriptResult,
+    FAILURE_KINDS, HOST_CALLS, SCOPE_NAMES, FailureKind, Host, HostCallError, ScriptFailure, ScriptJob, ScriptResult,
     TestOutcome,
 )
 from rqrun.sandbox.protocol import Deadline, FrameReader, FrameTooLarge, PeerGone, encode, write_all
@@ -114,16 +114,16 @@ class _WorkerProcess:
             pass
         self.kill()
 
-    def death_reason(self) -> tuple[str, str]:
+    def death_reason(self) -> tuple[FailureKind, str]:
         try:
             code = self.proc.wait(timeout=1)
         except subprocess.TimeoutExpired:
-            return "killed", "the sandbox worker stopped answering"
+            return FailureKind.KILLED, "the sandbox worker stopped answering"
         if code == -signal.SIGXCPU:
-            return "timeout", "script exceeded its CPU time limit"
+            return FailureKind.TIMEOUT, "script exceeded its CPU time limit"
         if code < 0:
-            return "killed", f"the sandbox worker was killed by signal {-code}"
-        return "killed", f"the sandbox worker exited with code {code}"
+            return FailureKind.KILLED, f"the sandbox worker was killed by signal {-code}"
+        return FailureKind.KILLED, f"the sandbox worker exited with code {code}"
 
 
 def _kill_all(workers: list[_WorkerProcess | None]) -> None:
@@ -195,7 +195,7 @@ class ScriptEngine:
     def _run(self, job: ScriptJob, host: Host | None) -> ScriptResult:
         started = time.perf_counter()
         if type(job.source) is not str or len(job.source) > _MAX_SOURCE_CHARS:
-            return _error_result("compile", f"script is too large (the limit is {_MAX_SOURCE_CHARS} characters)",
+            return _error_result(FailureKind.COMPILE, f"script is too large (the limit is {_MAX_SOURCE_CHARS} characters)",
                                  started)
         payload = {
             "op": "run", "source": job.source, "location": job.location, "phase": job.phase,
@@ -214,7 +214,7 @@ class ScriptEngine:
         except (OSError, Deadline, PeerGone, FrameTooLarge, _BadMessage, ValueError) as exc:
             if worker is not None:
                 self._discard(worker, respawn=False)
-            return _error_result("killed", f"the sandbox worker could not start: {exc}", started)
+            return _error_result(FailureKind.KILLED, f"the sandbox worker could not start: {exc}", started)
         started = time.perf_counter()  # the script's time starts now, not with the worker's start-up
         limit = time.monotonic() + self.timeout_ms / 1000.0  # the script's end, host calls included
         deadline = limit + _GRACE_S  # the worker's last chance to answer before it is killed
@@ -239,7 +239,7 @@ class ScriptEngine:
                 return result
         except Deadline:
             self._discard(worker)
-            return _error_result("timeout", f"script exceeded its time limit of {self.timeout_ms} ms "
+            return _error_result(FailureKind.TIMEOUT, f"script exceeded its time limit of {self.timeout_ms} ms "
                                  "(the sandbox worker was stopped)", started)
         except PeerGone:
             kind, text = worker.death_reason()
@@ -247,7 +247,7 @@ class ScriptEngine:
             return _error_result(kind, text, started)
         except (FrameTooLarge, _BadMessage, ValueError, RecursionError) as exc:
             self._discard(worker)
-            return _error_result("killed", f"the sandbox worker sent an invalid message ({exc}); it was replaced",
+            return _error_result(FailureKind.KILLED, f"the sandbox worker sent an invalid message ({exc}); it was replaced",
                                  started)
         except BaseException:
             self._discard(worker, respawn=False)  # state unknown (Ctrl-C, host bug): start clean next time
@@ -282,14 +282,14 @@ class ScriptEngine:
             except HostCallError as exc:
                 reply = {"op": "host_result", "ok": False, "error": str(exc)}
             except Exception as exc:  # a host bug: never shown to the script, reported to the caller
-                failure = ScriptFailure("host", f"host call {name} failed: {type(exc).__name__}: {exc}")
+                failure = ScriptFailure(FailureKind.HOST, f"host call {name} failed: {type(exc).__name__}: {exc}")
                 reply = {"op": "abort"}
         if time.monotonic() >= limit:
             reply["expired"] = True  # the worker ends the script as a timeout
         try:
             encoded = encode(reply)
         except (TypeError, ValueError) as exc:
-            failure = ScriptFailure("host", f"host call {name} returned a non-JSON value: {exc}")
+            failure = ScriptFailure(FailureKind.HOST, f"host call {name} returned a non-JSON value: {exc}")
             encoded = encode({"op": "abort"})
         write_all(worker.write_fd, encoded, time.monotonic() + 5.0)
         return served, failure
@@ -338,7 +338,7 @@ def _build_result(message: Any, started: float, output_limit: int) -> ScriptResu
         line = error.get("line")
         if line is not None and type(line) is not int:
             raise _BadMessage("bad line")
-        failure = ScriptFailure(error["kind"], _text(error.get("message"), 1000), line)
+        failure = ScriptFailure(FailureKind(error["kind"]), _text(error.get("message"), 1000), line)
     tests = []
     for entry in _list(message.get("tests")):
         if type(entry) is not list or len(entry) != 3 or entry[1] not in _TEST_STATUSES:
@@ -366,7 +366,7 @@ def _list(value: Any) -> list[Any]:
     return value
 
 
-def _error_result(kind: str, message: str, started: float) -> ScriptResult:
+def _error_result(kind: FailureKind, message: str, started: float) -> ScriptResult:
     return ScriptResult(ScriptFailure(kind, message), duration_ms=(time.perf_counter() - started) * 1000.0)
 
 

@@ -6,10 +6,12 @@ result can be built from validated JSON without trusting the worker.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 __all__ = [
+    "FailureKind",
     "FAILURE_KINDS",
     "SCOPE_NAMES",
     "HOST_CALLS",
@@ -21,10 +23,22 @@ __all__ = [
     "TestOutcome",
 ]
 
-#: Every value :attr:`ScriptFailure.kind` can take.
-FAILURE_KINDS = frozenset(
-    {"compile", "runtime", "assertion", "timeout", "memory", "output", "killed", "javascript", "host"}
-)
+class FailureKind(enum.StrEnum):
+    """Why a script stopped: the one list of script failure kinds (a str, shown as its value)."""
+
+    COMPILE = "compile"  # the script did not compile
+    RUNTIME = "runtime"  # it raised
+    ASSERTION = "assertion"  # an assert outside rq.test failed
+    TIMEOUT = "timeout"  # it ran past --timeout-script (host calls included)
+    MEMORY = "memory"  # it hit the memory limit or tried to build a value too large
+    OUTPUT = "output"  # it printed or recorded more than the output limit
+    KILLED = "killed"  # the worker died, misbehaved or could not start
+    JAVASCRIPT = "javascript"  # it is JavaScript, not Python
+    HOST = "host"  # the host failed to answer one of its calls
+
+
+#: Every value :attr:`ScriptFailure.kind` can take, as text (what the worker sends).
+FAILURE_KINDS = frozenset(kind.value for kind in FailureKind)
 #: The writable variable scopes, as named in :attr:`ScriptResult.scope_ops`.
 SCOPE_NAMES = ("environment", "globals", "collectionVariables", "variables")
 #: The calls a script can make to the host, with the number of arguments each takes.
@@ -64,11 +78,14 @@ class ScriptJob:
 
 @dataclass(frozen=True)
 class ScriptFailure:
-    """Why a script stopped: ``kind`` (see :data:`FAILURE_KINDS`), a one-line message, the line."""
+    """Why a script stopped: its :class:`FailureKind`, a one-line message, the line."""
 
-    kind: str
+    kind: FailureKind
     message: str
     line: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", FailureKind(self.kind))  # a kind given as text is checked
 
 
 @dataclass(frozen=True)

@@ -342,3 +342,16 @@ def test_a_send_request_the_host_cannot_build_is_a_script_error_not_a_usage_erro
     with pytest.raises(ScriptError) as caught:
         request_from_spec(spec)
     assert caught.value.exit_code == ExitCode.RUN and "rq.sendRequest" in caught.value.one_line()
+
+
+def test_script_failure_kinds_are_one_enum_that_reads_as_text() -> None:
+    import json
+
+    from rqrun.sandbox.model import FAILURE_KINDS, FailureKind, ScriptFailure
+
+    assert FAILURE_KINDS == {kind.value for kind in FailureKind}
+    failure = ScriptFailure("timeout", "too slow")  # type: ignore[arg-type]
+    assert failure.kind is FailureKind.TIMEOUT
+    assert f"{failure.kind}" == "timeout" and json.dumps({"kind": failure.kind}) == '{"kind": "timeout"}'
+    with pytest.raises(ValueError):
+        ScriptFailure("pwned", "not a kind")  # type: ignore[arg-type]
