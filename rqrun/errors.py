@@ -8,15 +8,16 @@ The tree (exit code in brackets, see ``spec/cli.md``)::
     │   └── FileNotAllowed        a file a collection names, outside where it may read
     ├── RunError [4]              the run could not do what it was asked
     │   ├── RequestSendError      network, timeout, TLS: nothing (or not all) came back
-    │   └── ScriptError           a script raised, did not compile, timed out or was killed
-    │       ├── ScriptCompileError
-    │       ├── ScriptTimeout
-    │       └── SandboxKilled
+    │   └── ScriptError           a script asked the host for something it cannot do
     └── VaultError [5]            the vault cannot give what was asked
         ├── VaultLocked           no key could unlock it, or it failed to authenticate
         ├── SecretNotFound        an unresolved ``{{vault:key}}``
         ├── SecretNotAllowed      a secret bound for a host outside its allow-list
         └── ProviderError         AWS failed and nothing was cached
+
+A script's own failure (it raised, did not compile, timed out, was killed) is not raised: the
+runner records it on the request's execution with its kind (``rqrun.sandbox.model.FailureKind``)
+and goes on, and the run exits 4.
 
 This module imports nothing from rqrun, so every module can import it.
 """
@@ -34,9 +35,6 @@ __all__ = [
     "RunError",
     "RequestSendError",
     "ScriptError",
-    "ScriptCompileError",
-    "ScriptTimeout",
-    "SandboxKilled",
     "VaultError",
     "VaultLocked",
     "SecretNotFound",
@@ -112,23 +110,14 @@ class RequestSendError(RunError):
 
 
 class ScriptError(RunError):
+    """A script's call the host cannot serve (a bad ``rq.sendRequest`` argument): the script
+    that made it fails (exit 4); it is never a usage error of the command line."""
+
     reference = "script-error"
 
     def __init__(self, message: str, *, line: int | None = None, **kwargs: object) -> None:
         super().__init__(message, **kwargs)  # type: ignore[arg-type]
         self.line = line
-
-
-class ScriptCompileError(ScriptError):
-    reference = "script-compile-error"
-
-
-class ScriptTimeout(ScriptError):
-    reference = "script-timeout"
-
-
-class SandboxKilled(ScriptError):
-    reference = "sandbox-killed"
 
 
 class VaultError(RqrunError):

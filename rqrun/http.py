@@ -6,6 +6,7 @@ translated into a :class:`rqrun.errors.RequestSendError` with a ``kind`` a repor
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Sequence
@@ -157,7 +158,9 @@ class HttpClient:
             http2=http2,
             cookies=load_cookie_jar(cookie_jar) if cookie_jar else None,
             headers={"User-Agent": _user_agent()},
+            event_hooks={"request": [ExchangeDeadline.start]},
         )
+        ExchangeDeadline.install(self._client)
 
     @property
     def cookies(self) -> Any:
@@ -290,6 +293,90 @@ class HttpClient:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class ExchangeDeadline:
+    """The request timeout as a deadline for a whole exchange, not for each read.
+
+    httpx applies its timeout to each socket operation, so a server that sends one header line
+    (or body byte) a second keeps a request alive for ever. Here every pool's network backend is
+    wrapped (:meth:`install`): each connect, read, write and TLS handshake waits at most the time
+    left until the deadline and fails as a timeout past it. :meth:`start`, an httpx request
+    hook, sets the deadline (now + the request's timeout) for the thread that sends; each hop
+    of a redirect or an authentication round starts its own.
+    """
+
+    _local = threading.local()
+
+    @classmethod
+    def start(cls, request: httpx.Request) -> None:
+        timeout = (request.extensions.get("timeout") or {}).get("read")
+        cls._local.deadline = None if timeout is None else time.monotonic() + timeout
+
+    @classmethod
+    def install(cls, client: httpx.Client) -> None:
+        """Wrap the network backend of each of ``client``'s connection pools (proxies too)."""
+        for transport in [client._transport, *client._mounts.values()]:
+            pool = getattr(transport, "_pool", None)
+            if pool is not None and hasattr(pool, "_network_backend"):
+                pool._network_backend = _DeadlineBackend(pool._network_backend)
+
+    @classmethod
+    def cap(cls, timeout: float | None, error: str) -> float | None:
+        """``timeout`` cut to the time left; raises httpcore's ``error`` class when none is left."""
+        deadline: float | None = getattr(cls._local, "deadline", None)
+        if deadline is None:
+            return timeout
+        left = deadline - time.monotonic()
+        if left <= 0:
+            import httpcore
+
+            raise getattr(httpcore, error)("the exchange took longer than its timeout")
+        return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineBackend:
+    """An httpcore network backend whose connections obey :class:`ExchangeDeadline`."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Any = None) -> _DeadlineStream:
+        timeout = ExchangeDeadline.cap(timeout, "ConnectTimeout")
+        return _DeadlineStream(self._inner.connect_tcp(host, port, timeout, local_address, socket_options))
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options: Any = None) -> _DeadlineStream:
+        timeout = ExchangeDeadline.cap(timeout, "ConnectTimeout")
+        return _DeadlineStream(self._inner.connect_unix_socket(path, timeout, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class _DeadlineStream:
+    """An httpcore network stream whose reads and writes wait at most until the deadline."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        data: bytes = self._inner.read(max_bytes, ExchangeDeadline.cap(timeout, "ReadTimeout"))
+        return data
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, ExchangeDeadline.cap(timeout, "WriteTimeout"))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
+                  timeout: float | None = None) -> _DeadlineStream:
+        timeout = ExchangeDeadline.cap(timeout, "ConnectTimeout")
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
 
 
 def _tls_context(verify: bool, cert: str | None, key: str | None, extra_ca: str | None) -> Any:

@@ -133,12 +133,12 @@ def request_from_spec(spec: Any) -> Request:
     form (a URL, Postman's ``{header, body: {mode, raw}}``) into this. It is untrusted data
     from the worker, so every field is checked here again.
     """
-    from rqrun.errors import UsageError
+    from rqrun.errors import ScriptError
 
     if isinstance(spec, str):
         spec = {"url": spec}
     if not isinstance(spec, dict) or not isinstance(spec.get("url"), str) or not spec["url"]:
-        raise UsageError("rq.sendRequest needs a URL or a dict with a 'url'")
+        raise ScriptError("rq.sendRequest needs a URL or a dict with a 'url'")
     mode = spec.get("bodyMode") or "none"
     raw_body = spec.get("body")
     body = Body()
@@ -150,7 +150,7 @@ def request_from_spec(spec: Any) -> Request:
     elif mode == "formdata" and isinstance(raw_body, list):
         body = Body(mode="formdata", formdata=[FormPart(kv.key, kv.value) for kv in _rows_from(raw_body)])
     elif mode != "none":
-        raise UsageError(f"rq.sendRequest: body mode {mode!r} is not supported")
+        raise ScriptError(f"rq.sendRequest: body mode {mode!r} is not supported")
     url, _, query = spec["url"].partition("?")
     return Request(
         id="sendRequest",

@@ -65,7 +65,6 @@ class ScriptRunner:
             engine = self._local.engine = ScriptEngine(
                 timeout_ms=self.options.timeout_script_ms,
                 memory_mb=self.options.script_memory_mb,
-                host_time_ms=2 * max(self.options.timeout_request_ms, self.options.timeout_script_ms),
             )
             with self._lock:
                 self._engines.append(engine)

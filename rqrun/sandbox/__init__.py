@@ -3,7 +3,7 @@
 The contract the runner uses::
 
     engine = ScriptEngine(timeout_ms=5000, memory_mb=256)
-    result = engine.run(job, host)      # host.call(name, args) serves rq.vault and rq.sendRequest
+    result = engine.run(job, host)  # host.call(name, args, deadline) serves rq.vault, rq.sendRequest
     engine.close()
 
 Importing this package is cheap: RestrictedPython is imported only by the worker process, and

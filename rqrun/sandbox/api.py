@@ -3,8 +3,9 @@
 Every object here is purpose-built: ``__slots__`` with ``_``-named state that neither the
 compiler nor ``_getattr_`` lets a script read, an explicit list of public names registered
 with :func:`expose`, copies of the job's data in and a list of operations out. The only path
-to the parent is :data:`HOST`, a function the worker installs, and it is reachable only through
-the closures of ``rq.vault`` and ``rq.sendRequest``.
+to the parent is the host function the worker installs (:func:`set_host`), reachable only
+through ``rq.vault`` and ``rq.sendRequest``. Each object belongs to one job (it holds that job's
+:class:`JobRecord`) and refuses to act once the job is over.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 from typing import Any, Callable
 
 from rqrun.sandbox.expect import Expectation, RqAssertionError
-from rqrun.sandbox.guards import STATE, LimitExceeded, expose
+from rqrun.sandbox.guards import STATE, LimitExceeded, ended_job_error, expose
 from rqrun.sandbox.compile import script_line
 from rqrun.sandbox.model import FailureKind, HostCallError
 from rqrun.sandbox.objects import (
@@ -42,7 +43,8 @@ def set_host(func: Callable[[str, list[Any]], Any] | None) -> None:
     _host = func
 
 
-def _call_host(name: str, args: list[Any]) -> Any:
+def _call_host(record: JobRecord, name: str, args: list[Any]) -> Any:
+    STATE.require(record.job)
     STATE.check()
     if _host is None:
         raise HostCallError(f"{name} is not available here")
@@ -57,23 +59,26 @@ def _clip(text: str, limit: int = MAX_TEST_TEXT) -> str:
 class Vault:
     """``rq.vault``: every call is a message to the parent, answered synchronously."""
 
-    __slots__ = ()
+    __slots__ = ("_record",)
+
+    def __init__(self, record: JobRecord) -> None:
+        self._record = record
 
     def get(self, key: Any) -> Any:
-        value = _call_host("vault.get", [check_key("rq.vault.get", key)])
+        value = _call_host(self._record, "vault.get", [check_key("rq.vault.get", key)])
         return value if value is None or type(value) is str else str(value)
 
     def has(self, key: Any) -> bool:
-        return bool(_call_host("vault.has", [check_key("rq.vault.has", key)]))
+        return bool(_call_host(self._record, "vault.has", [check_key("rq.vault.has", key)]))
 
     def set(self, key: Any, value: Any) -> None:
         key = check_key("rq.vault.set", key)
         if type(value) is not str or len(value) > MAX_VALUE_CHARS:
             raise TypeError("rq.vault.set: the value must be a string (use json.dumps for structures)")
-        _call_host("vault.set", [key, value])
+        _call_host(self._record, "vault.set", [key, value])
 
     def unset(self, key: Any) -> None:
-        _call_host("vault.unset", [check_key("rq.vault.unset", key)])
+        _call_host(self._record, "vault.unset", [check_key("rq.vault.unset", key)])
 
     def __repr__(self) -> str:
         return "<rq.vault>"
@@ -106,12 +111,14 @@ class TestApi:
         self._record = record
 
     def _add(self, name: Any, status: str, error: str | None) -> None:
+        STATE.require(self._record.job)
         tests = self._record.tests
         if len(tests) >= MAX_TESTS:
             STATE.trip(FailureKind.OUTPUT, f"script recorded more than {MAX_TESTS} tests")
         tests.append([_clip(str(name), 1000), status, error])
 
     def _run(self, name: Any, fn: Any) -> None:
+        STATE.require(self._record.job)
         if type(fn) is bool:
             self._add(name, "passed" if fn else "failed", None if fn else "the value is False")
             return
@@ -156,10 +163,14 @@ expose(TestApi, ["skip"])
 class Console:
     """``console.log/info/warn/error/debug``: lines into the job's console (levels other than log prefixed)."""
 
-    __slots__ = ()
+    __slots__ = ("_record",)
 
-    @staticmethod
-    def _write(prefix: str, args: tuple[Any, ...]) -> None:
+    def __init__(self, record: JobRecord) -> None:
+        self._record = record
+
+    def _write(self, prefix: str, args: tuple[Any, ...]) -> None:
+        if self._record.job is not STATE.job:  # inline STATE.require: console.log is hot
+            raise ended_job_error()
         STATE.write_console(prefix + " ".join([str(a) for a in args]))
 
     def log(self, *args: Any) -> None:
@@ -182,8 +193,6 @@ class Console:
 
 
 expose(Console, ["log", "info", "warn", "error", "debug"])
-CONSOLE = Console()
-VAULT = Vault()
 
 
 # --- rq.sendRequest -------------------------------------------------------------------------------
@@ -249,12 +258,30 @@ def normalize_request_spec(spec: Any) -> dict[str, Any]:
             "queryParams": _spec_headers(spec.get("queryParams")), "bodyMode": mode, "body": body}
 
 
-def _send_request(spec: Any, callback: Any = None) -> Any:
+class SendRequest:
+    """``rq.sendRequest(spec, callback=None)``: the request goes to the host, which sends it."""
+
+    __slots__ = ("_record",)
+
+    def __init__(self, record: JobRecord) -> None:
+        self._record = record
+
+    def __call__(self, spec: Any, callback: Any = None) -> Any:
+        return _send_request(self._record, spec, callback)
+
+    def __repr__(self) -> str:
+        return "<rq.sendRequest>"
+
+
+expose(SendRequest, [])
+
+
+def _send_request(record: JobRecord, spec: Any, callback: Any = None) -> Any:
     request = normalize_request_spec(spec)
     if callback is not None and not callable(callback):
         raise TypeError("rq.sendRequest: the callback must be a function (err, res)")
     try:
-        answer = _call_host("sendRequest", [request])
+        answer = _call_host(record, "sendRequest", [request])
         if type(answer) is not dict:
             raise HostCallError("sendRequest returned no response")
         response = Response(answer)
@@ -294,7 +321,7 @@ class Rq:
     """The ``rq`` object: a fixed set of members, nothing else."""
 
     __slots__ = ("environment", "globals", "collectionVariables", "variables", "iterationData",
-                 "request", "response", "info", "test")
+                 "request", "response", "info", "test", "vault", "sendRequest")
 
     def __init__(self, **members: Any) -> None:
         for name, value in members.items():
@@ -303,16 +330,14 @@ class Rq:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("rq members cannot be replaced")
 
-    vault = VAULT
     expect = staticmethod(_expect)
-    sendRequest = staticmethod(_send_request)  # noqa: N815
     dynamic = staticmethod(_dynamic)
 
     def __repr__(self) -> str:
         return "<rq>"
 
 
-expose(Rq, list(Rq.__slots__) + ["vault", "expect", "sendRequest", "dynamic"])
+expose(Rq, list(Rq.__slots__) + ["expect", "dynamic"])
 
 _SCOPE_ORDER = ("environment", "collectionVariables", "globals")
 
@@ -339,4 +364,6 @@ def build_rq(job: dict[str, Any], record: JobRecord) -> Rq:
         response=Response(response) if type(response) is dict else None,
         info=Info(dict(job.get("info") or {})),
         test=TestApi(record),
+        vault=Vault(record),
+        sendRequest=SendRequest(record),
     )

@@ -4,9 +4,10 @@
   hits a memory limit (a fresh one is started right away so it warms up in the background).
 - Wall-clock limit: the worker stops a script at ``timeout_ms`` by itself (budget ticks); a
   script stuck inside one long C call cannot be stopped that way, so the engine SIGKILLs the
-  worker at ``timeout_ms`` + a grace period and reports a timeout. Time spent answering host
-  calls (``rq.vault``, ``rq.sendRequest``) is *not* counted: the clock pauses while the host
-  works, in the worker and here alike.
+  worker at ``timeout_ms`` + a grace period and reports a timeout. Host calls (``rq.vault``,
+  ``rq.sendRequest``) count: the host gets the script's deadline and must answer by it, a call
+  that comes back late ends the script as a timeout, and no call is served past the deadline,
+  so a loop of slow host calls is bounded by the script's limit like any other loop.
 - Trust: everything from the worker is length-capped JSON, validated field by field before it
   becomes a :class:`ScriptResult`. Host calls are checked against :data:`HOST_CALLS`; only a
   :class:`HostCallError`'s message goes back to the worker.
@@ -135,13 +136,10 @@ class ScriptEngine:
     """Runs :class:`ScriptJob` s in a sandboxed worker process; cheap to construct, lazy to start."""
 
     def __init__(self, timeout_ms: int = 5000, memory_mb: int = 256, *, output_limit: int = 1 << 20,
-                 recursion_limit: int = 300, host_time_ms: int = 30_000) -> None:
+                 recursion_limit: int = 300) -> None:
         if timeout_ms <= 0 or memory_mb < 64:
             raise ValueError("timeout_ms must be positive and memory_mb at least 64")
         self.timeout_ms = int(timeout_ms)
-        # Host calls (a vault read, a sendRequest) do not eat the script's own time, up to this
-        # much in all: a loop of host calls is a runaway script too.
-        self.host_time_ms = max(0, int(host_time_ms))
         self.memory_mb = int(memory_mb)
         self.output_limit = int(output_limit)
         self.recursion_limit = int(recursion_limit)
@@ -218,8 +216,8 @@ class ScriptEngine:
                 self._discard(worker, respawn=False)
             return _error_result(FailureKind.KILLED, f"the sandbox worker could not start: {exc}", started)
         started = time.perf_counter()  # the script's time starts now, not with the worker's start-up
-        deadline = time.monotonic() + self.timeout_ms / 1000.0 + _GRACE_S
-        host_allowance = self.host_time_ms / 1000.0
+        limit = time.monotonic() + self.timeout_ms / 1000.0  # the script's end, host calls included
+        deadline = limit + _GRACE_S  # the worker's last chance to answer before it is killed
         try:
             write_all(worker.write_fd, frame, deadline)
             while True:
@@ -227,12 +225,9 @@ class ScriptEngine:
                 if not isinstance(message, dict):
                     raise _BadMessage("not an object")
                 if message.get("op") == "host":
-                    paused = time.monotonic()
-                    failure = self._serve_host(worker, message, host)
-                    spent = time.monotonic() - paused
-                    grant = min(spent, max(0.0, host_allowance))
-                    host_allowance -= spent
-                    deadline += grant
+                    served, failure = self._serve_host(worker, message, host, limit)
+                    if served:  # a host that answered late still leaves the worker time to report it
+                        deadline = max(deadline, time.monotonic() + _GRACE_S)
                     if failure is not None:
                         answer = worker.reader.read(deadline)
                         result = _build_result(answer, started, self.output_limit)
@@ -258,8 +253,14 @@ class ScriptEngine:
             self._discard(worker, respawn=False)  # state unknown (Ctrl-C, host bug): start clean next time
             raise
 
-    def _serve_host(self, worker: _WorkerProcess, message: dict[str, Any], host: Host | None) -> ScriptFailure | None:
-        """Answer one host call. Returns a failure when the host broke (the script is aborted)."""
+    def _serve_host(self, worker: _WorkerProcess, message: dict[str, Any], host: Host | None,
+                    limit: float) -> tuple[bool, ScriptFailure | None]:
+        """Answer one host call that must return by ``limit``.
+
+        Returns whether the host was called, and a failure when the host broke (the script is
+        aborted). A call made at or past ``limit`` is not served; any answer given after it
+        carries ``expired``, which ends the script as a timeout.
+        """
         name, args = message.get("name"), message.get("args")
         if name not in HOST_CALLS or type(args) is not list or len(args) != HOST_CALLS[name]:
             raise _BadMessage(f"unknown host call {name!r}")
@@ -268,24 +269,30 @@ class ScriptEngine:
         if name == "sendRequest" and not _valid_request(args[0], for_send=True):
             raise _BadMessage("bad arguments for sendRequest")
         failure: ScriptFailure | None = None
-        if host is None:
-            reply: dict[str, Any] = {"op": "host_result", "ok": False, "error": f"{name} is not available here"}
+        served = False
+        if time.monotonic() >= limit:
+            reply: dict[str, Any] = {"op": "host_result", "ok": False, "error": f"{name}: out of time"}
+        elif host is None:
+            reply = {"op": "host_result", "ok": False, "error": f"{name} is not available here"}
         else:
+            served = True
             try:
-                value = host.call(name, args)
+                value = host.call(name, args, limit)
                 reply = {"op": "host_result", "ok": True, "value": value}
             except HostCallError as exc:
                 reply = {"op": "host_result", "ok": False, "error": str(exc)}
             except Exception as exc:  # a host bug: never shown to the script, reported to the caller
                 failure = ScriptFailure(FailureKind.HOST, f"host call {name} failed: {type(exc).__name__}: {exc}")
                 reply = {"op": "abort"}
+        if time.monotonic() >= limit:
+            reply["expired"] = True  # the worker ends the script as a timeout
         try:
             encoded = encode(reply)
         except (TypeError, ValueError) as exc:
             failure = ScriptFailure(FailureKind.HOST, f"host call {name} returned a non-JSON value: {exc}")
             encoded = encode({"op": "abort"})
         write_all(worker.write_fd, encoded, time.monotonic() + 5.0)
-        return failure
+        return served, failure
 
 
 # -- validation of what the worker sends ---------------------------------------------------------

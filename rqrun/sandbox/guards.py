@@ -40,6 +40,7 @@ __all__ = [
     "checked_lshift",
     "checked_mul",
     "PrintCollector",
+    "ended_job_error",
     "make_builtins",
     "hook_globals",
 ]
@@ -62,13 +63,19 @@ class LimitExceeded(BaseException):
         self.message = message
 
 
+def ended_job_error() -> RuntimeError:
+    """What an object of an ended job raises (see :meth:`JobState.require`)."""
+    return RuntimeError("this belongs to a script that has ended")
+
+
 class JobState:
     """The budget and console of the job running now (the worker runs one job at a time)."""
 
     __slots__ = ("deadline", "timeout_ms", "tripped", "console", "console_bytes", "output_limit",
-                 "script_globals")
+                 "script_globals", "job")
 
     def __init__(self) -> None:
+        self.job: object | None = None
         self.deadline = 0.0
         self.timeout_ms = 0
         self.tripped: LimitExceeded | None = None
@@ -78,7 +85,8 @@ class JobState:
         self.script_globals: dict[str, Any] | None = None
 
     def reset(self, timeout_ms: int, output_limit: int) -> None:
-        """Start a job: fresh deadline, empty console, nothing tripped."""
+        """Start a job: a new job token, fresh deadline, empty console, nothing tripped."""
+        self.job = object()
         self.deadline = time.monotonic() + timeout_ms / 1000.0
         self.timeout_ms = timeout_ms
         self.tripped = None
@@ -86,6 +94,20 @@ class JobState:
         self.console_bytes = 0
         self.output_limit = output_limit
         self.script_globals = None
+
+    def end(self) -> None:
+        """The job is over: whatever it left behind (a generator finalised later) is refused."""
+        self.job = None
+
+    def require(self, job: object | None) -> None:
+        """Refuse work for ``job`` unless it is the job running now.
+
+        Objects a script can hold (``rq`` members, ``console``, ``print``) carry the token of
+        their job; a finaliser that outlives its script and runs during a later one must not
+        write to that one's console, tests or variables, nor call its host.
+        """
+        if job is not self.job:
+            raise ended_job_error()
 
     def trip(self, kind: FailureKind, message: str) -> LimitExceeded:
         """Record the first limit hit, make every later tick raise, and raise it."""
@@ -105,10 +127,6 @@ class JobState:
             self._expired_tick()
         if time.monotonic() > self.deadline:
             self.trip(FailureKind.TIMEOUT, f"script exceeded its time limit of {self.timeout_ms} ms")
-
-    def extend(self, seconds: float) -> None:
-        """Give back time spent waiting for the host: host calls do not count against scripts."""
-        self.deadline += seconds
 
     def make_tick(self) -> Callable[[], bool]:
         """The ``_tick_`` of one job: cheap counting, a clock read every 64 calls."""
@@ -444,10 +462,11 @@ class PrintCollector:
     (RestrictedPython's read-back) returns what this scope printed.
     """
 
-    __slots__ = ("_parts",)
+    __slots__ = ("_job", "_parts")
 
     def __init__(self, _getattr_: Any = None) -> None:
         self._parts: list[str] = []
+        self._job = STATE.job
 
     def __call__(self) -> str:
         return "".join(self._parts)
@@ -462,6 +481,8 @@ class PrintCollector:
             end = "\n"
         if type(sep) is not str or type(end) is not str:
             raise TypeError("print() sep and end must be strings")
+        if self._job is not STATE.job:  # inline STATE.require: print is hot
+            raise ended_job_error()
         text = sep.join([str(obj) for obj in objects])
         STATE.write_console(text if end == "\n" else text + end)
         self._parts.append(text + end)

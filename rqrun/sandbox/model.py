@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 __all__ = [
+    "FailureKind",
     "FAILURE_KINDS",
     "FailureKind",
     "SCOPE_NAMES",
@@ -24,15 +25,15 @@ __all__ = [
 ]
 
 class FailureKind(enum.StrEnum):
-    """Why a script stopped; the value is what reports show as the error's ``kind``."""
+    """Why a script stopped: the one list of script failure kinds (a str, shown as its value)."""
 
     COMPILE = "compile"  # the source does not compile (syntax, policy, size)
     RUNTIME = "runtime"  # it raised
     ASSERTION = "assertion"  # an assert or rq.expect outside rq.test failed
-    TIMEOUT = "timeout"  # wall-clock or CPU limit
+    TIMEOUT = "timeout"  # it ran past --timeout-script (host calls included) or the CPU limit
     MEMORY = "memory"  # memory limit, or a value that would be too large
     OUTPUT = "output"  # console or test-count limit
-    KILLED = "killed"  # the worker died, stopped answering or broke the protocol
+    KILLED = "killed"  # the worker died, stopped answering, broke the protocol or could not start
     HOST = "host"  # a host call failed on the host's side
     UNSUPPORTED = "unsupported"  # a language rqrun cannot run (JavaScript, an unknown name)
 
@@ -52,9 +53,14 @@ class HostCallError(Exception):
 
 
 class Host(Protocol):
-    """What :meth:`ScriptEngine.run` needs from its caller to serve ``rq.vault`` and friends."""
+    """What :meth:`ScriptEngine.run` needs from its caller to serve ``rq.vault`` and friends.
 
-    def call(self, name: str, args: list[Any]) -> Any:  # pragma: no cover - protocol
+    ``deadline`` is the :func:`time.monotonic` instant at which the calling script's time limit
+    runs out: host calls count against the script, so a call must return by then (an HTTP
+    request takes at most the time left). The engine never calls the host past it.
+    """
+
+    def call(self, name: str, args: list[Any], deadline: float) -> Any:  # pragma: no cover - protocol
         ...
 
 
@@ -78,6 +84,9 @@ class ScriptFailure:
     kind: FailureKind
     message: str
     line: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", FailureKind(self.kind))  # a kind given as text is checked
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from rqrun.sandbox.expect import ResponseAssertion
-from rqrun.sandbox.guards import expose
+from rqrun.sandbox.guards import STATE, expose
 
 __all__ = ["JobRecord", "Scope", "VariablesScope", "Pair", "KeyValueList", "Request", "Response", "Info",
            "MAX_KEY_CHARS", "MAX_VALUE_CHARS", "check_key", "check_value"]
@@ -22,13 +22,18 @@ MAX_VALUE_CHARS = 1 << 20
 
 
 class JobRecord:
-    """What a job produced, read by the worker after the script: tests and scope operations."""
+    """What a job produced, read by the worker after the script: tests and scope operations.
 
-    __slots__ = ("tests", "scope_ops")
+    ``job`` is the token of the job it belongs to (see :meth:`JobState.require`): every write
+    checks it, so nothing is recorded once that job is over.
+    """
+
+    __slots__ = ("job", "scope_ops", "tests")
 
     def __init__(self) -> None:
         self.tests: list[list[Any]] = []
         self.scope_ops: list[list[Any]] = []
+        self.job = STATE.job
 
 
 def check_key(where: str, key: Any) -> str:
@@ -71,6 +76,7 @@ class Scope:
         self._readonly = readonly
 
     def _write(self, op: str) -> None:
+        STATE.require(self._record.job)
         if self._readonly:
             raise TypeError(f"rq.{self._name} is read-only ({op} is not allowed)")
 

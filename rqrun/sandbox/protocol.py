@@ -4,20 +4,29 @@ JSON and nothing else: the parent must never unpickle (or otherwise execute) any
 sends, so that a worker taken over by a script cannot run code in the parent. Each frame is a
 4-byte big-endian length followed by that many bytes of UTF-8 JSON. Reads on the parent side
 take a deadline and a size cap.
+
+Strict JSON both ways, whatever the values: NaN and the infinities (which strict JSON has no
+word for) are sent as the text ``"NaN"``, ``"Infinity"``, ``"-Infinity"``, and a lone surrogate
+(which UTF-8 cannot carry) as U+FFFD. The parent refuses both from a worker.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 import select
 import struct
 import time
 from typing import Any
 
-__all__ = ["encode", "read_blocking", "FrameReader", "write_all", "Deadline", "PeerGone", "FrameTooLarge"]
+__all__ = ["Deadline", "FrameReader", "FrameTooLarge", "PeerGone", "decode_untrusted", "encode", "read_blocking", "write_all"]
 
 _HEADER = struct.Struct(">I")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+#: A ``\uD800``-``\uDFFF`` escape not itself escaped (an even run of backslashes before it).
+_SURROGATE_ESCAPE = re.compile(rb"(?<!\\)((?:\\\\)*)\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 class Deadline(Exception):
@@ -33,10 +42,41 @@ class FrameTooLarge(Exception):
 
 
 def encode(message: Any) -> bytes:
-    """One frame. Lone surrogates in strings become U+FFFD rather than failing the encode."""
-    body = json.dumps(message, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    data = body.encode("utf-8", "replace")
+    """One frame of strict JSON (see the module's docstring for NaN and lone surrogates)."""
+    try:
+        body = json.dumps(message, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError as exc:
+        if "Out of range float" not in str(exc):
+            raise
+        body = json.dumps(_finite(message), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    try:
+        data = body.encode("utf-8")
+    except UnicodeEncodeError:
+        data = _LONE_SURROGATE.sub("\ufffd", body).encode("utf-8")
     return _HEADER.pack(len(data)) + data
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinity (values and keys) replaced by its JSON-report text."""
+    if type(value) is float and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {_finite(k) if type(k) is float else k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def decode_untrusted(body: bytes) -> Any:
+    """A worker's frame: strict JSON only (no NaN), surrogate escapes read as U+FFFD (:func:`encode`
+    never writes one, and a lone surrogate would break every report that holds it)."""
+    if b"\\u" in body:
+        body = _SURROGATE_ESCAPE.sub(rb"\1\\ufffd", body)
+    return json.loads(body, parse_constant=_refuse_constant)
 
 
 def _read_exact_blocking(fd: int, size: int) -> bytes | None:
@@ -119,4 +159,4 @@ class FrameReader:
         self._fill(_HEADER.size + size, deadline)
         body = bytes(self._buffer[_HEADER.size:_HEADER.size + size])
         del self._buffer[:_HEADER.size + size]
-        return json.loads(body)
+        return decode_untrusted(body)

@@ -10,7 +10,8 @@ wall-clock kill.
 
 Per job: compile (cached by source text), fresh globals, run under the job's budget, clear the
 globals *inside* the budget (finalizers cannot outlive it: every global, ``_tick_`` included,
-is gone), and answer with one JSON frame.
+is gone), and answer with one JSON frame. Then the job is ended and its leftovers collected
+(:meth:`Worker.run`), so the next job starts in a clean worker.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class Worker:
     # -- host calls ------------------------------------------------------------------------------
 
     def host_call(self, name: str, args: list[Any]) -> Any:
-        """Ask the parent; the time spent waiting is given back to the script's budget."""
+        """Ask the parent and wait; the wait counts against the script's time like any other work."""
         from rqrun.sandbox.model import HostCallError
         from rqrun.sandbox.protocol import encode, read_blocking, write_all
 
@@ -64,14 +65,15 @@ class Worker:
             frame = encode({"op": "host", "name": name, "args": args})
         except (TypeError, ValueError) as exc:
             raise TypeError(f"{name}: arguments must be JSON values ({exc})") from None
-        started = time.monotonic()
         write_all(self.out_fd, frame)
         reply = read_blocking(self.in_fd)
-        self.state.extend(time.monotonic() - started)
         if reply is None:  # the parent is gone: nothing left to do, and no script may resist it
             os._exit(0)
         if reply.get("op") == "abort":
             self.state.trip(FailureKind.HOST, "the host failed to answer " + name)
+        if reply.get("expired"):  # the parent's clock is the one that counts
+            self.state.trip(FailureKind.TIMEOUT, f"script exceeded its time limit of {self.state.timeout_ms} ms "
+                            f"(host calls included; {name} ran out of time)")
         if reply.get("ok"):
             return reply.get("value")
         raise HostCallError(str(reply.get("error") or f"{name} failed"))
@@ -79,8 +81,22 @@ class Worker:
     # -- jobs ------------------------------------------------------------------------------------
 
     def run(self, job: dict[str, Any]) -> dict[str, Any]:
-        """Run one job and build its answer (never raises for anything a script does)."""
-        from rqrun.sandbox.api import JobRecord, build_rq, CONSOLE
+        """Run one job and build its answer (never raises for anything a script does).
+
+        A generator the script left in a reference cycle is finalised inside the job, when its
+        globals are cleared; once the answer is built the job is ended and garbage collected
+        again, so whatever those finalisers left behind runs now, not inside a later job, and
+        everything it tries (console, print, tests, variables, host calls) is refused because
+        its job is over. Nothing of one script acts inside the next.
+        """
+        try:
+            return self._run(job)
+        finally:
+            self.state.end()
+            _collect()
+
+    def _run(self, job: dict[str, Any]) -> dict[str, Any]:
+        from rqrun.sandbox.api import Console, JobRecord, build_rq
         from rqrun.sandbox.compile import script_line
         from rqrun.sandbox.guards import LimitExceeded
         from rqrun.sandbox.model import ScriptFailure
@@ -101,7 +117,7 @@ class Worker:
         rq = build_rq({**job, "info": info}, record)
         script_globals: dict[str, Any] = dict(self.hooks)
         script_globals.update({"__builtins__": self.builtins, "__name__": "rq_script",
-                               "_tick_": state.make_tick(), "rq": rq, "console": CONSOLE})
+                               "_tick_": state.make_tick(), "rq": rq, "console": Console(record)})
         state.script_globals = script_globals
         base_depth = _depth()
         sys.setrecursionlimit(base_depth + self.recursion)
@@ -123,6 +139,7 @@ class Worker:
         finally:
             try:
                 script_globals.clear()
+                gc.collect()  # cycles too: a generator left in one runs its finally now, in this job
             except BaseException:  # a finalizer hitting the budget; the trip is recorded below
                 pass
             state.script_globals = None
@@ -168,6 +185,9 @@ class Worker:
             except MemoryError:
                 frame = encode({"op": "result", "error": _failure(FailureKind.MEMORY, "the worker ran out of memory"),
                                 "tests": [], "console": [], "scope_ops": [], "request": None, "recycle": True})
+            except Exception as exc:  # noqa: BLE001 - a worker bug: report it on this job, start the next one clean
+                frame = encode({"op": "result", "error": _failure("runtime", f"the sandbox worker failed: {_describe(exc)}"),
+                                "tests": [], "console": [], "scope_ops": [], "request": None, "recycle": True})
             write_all(self.out_fd, frame)
 
 
@@ -176,6 +196,16 @@ def _failure(kind: FailureKind, message: str, line: int | None = None) -> dict[s
     if len(message) > 1000:
         message = message[:997] + "..."
     return {"kind": kind, "message": message, "line": line}
+
+
+def _collect() -> None:
+    """Collect the ended job's cycles; finalisers may leave new ones, so go again (a few times)."""
+    try:
+        for _ in range(3):
+            if not gc.collect():
+                return
+    except MemoryError:  # pragma: no cover - the next job's memory check recycles the worker
+        pass
 
 
 def _describe(exc: BaseException) -> str:

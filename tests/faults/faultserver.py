@@ -3,13 +3,14 @@
 ``RecordingServer`` answers like a well-behaved HTTP/1.1 server; the faults the runner must
 survive need byte-level control, so this one reads the request head itself and then, by path:
 
-==============  ===========================================================================
-``/ok``          200 with a small JSON body
-``/reset``       headers promising 100,000 bytes, 1,000 of them, then a TCP reset (SO_LINGER 0)
-``/stall``       reads the request and never answers (until the server stops)
-``/drip``        headers at once, then the body one byte per second
-``/huge``        200 with a 50 MB body (``HUGE_BYTES``), streamed in 64 KiB chunks
-==============  ===========================================================================
+==================  ===========================================================================
+``/ok``             200 with a small JSON body
+``/reset``          headers promising 100,000 bytes, 1,000 of them, then a TCP reset (SO_LINGER 0)
+``/stall``          reads the request and never answers (until the server stops)
+``/drip``           headers at once, then the body one byte per second
+``/drip-headers``   the status line, then one header line per second, never ending the headers
+``/huge``           200 with a 50 MB body (``HUGE_BYTES``), streamed in 64 KiB chunks
+==================  ===========================================================================
 
 With ``tls=`` (an ``ssl.SSLContext``) every connection is wrapped first, so a certificate the
 client does not trust gives a TLS failure, and the plain server behind an ``https://`` URL gives
@@ -137,6 +138,13 @@ class FaultServer:
                     return False
                 conn.sendall(b"z")
             return True
+        if path == "/drip-headers":
+            conn.sendall(b"HTTP/1.1 200 OK\r\n")
+            for i in range(60):
+                if self._stop.wait(1.0):
+                    return False
+                conn.sendall(b"X-Drip-%d: %d\r\n" % (i, i))
+            return False
         if path == "/huge":
             conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n" % HUGE_BYTES)
             for _ in range(HUGE_BYTES // len(_CHUNK)):

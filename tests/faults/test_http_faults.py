@@ -225,3 +225,15 @@ def test_every_fault_in_one_run(run_cli: RunCli, tmp_path: Path, recording_serve
     codes = [e["response"]["code"] for e in executions if e["response"]]
     assert codes == [503, 200, 503, 200]
     assert result.json["run"]["stats"]["requests"] == {"total": 14, "failed": 10}
+
+
+def test_headers_dripping_one_line_a_second_hit_the_whole_exchange_limit(
+    run_cli: RunCli, tmp_path: Path, recording_server: RecordingServer, faults: FaultServer
+) -> None:
+    """Each header line comes within the per-read timeout (a line a second, 1.5 s allowed) and the
+    headers never end; the server would drip for a minute and then hang up (a protocol error):
+    it is a timeout instead."""
+    result = _run(run_cli, tmp_path, faults.url + "/drip-headers", recording_server, "--timeout-request", "1500")
+    error = _assert_recorded_and_continued(result, recording_server, "timeout")
+    assert "timed out after 1500 ms" in error["message"] and "--timeout-request" in error["message"]
+    assert faults.paths == ["/drip-headers"]

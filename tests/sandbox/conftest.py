@@ -53,14 +53,17 @@ def planted_secret() -> str:
 
 
 class RecordingHost:
-    """Answers host calls from ``answers`` (a value, or an exception to raise); records each call."""
+    """Answers host calls from ``answers`` (a value, or an exception to raise); records each call
+    and the deadline it was given (``deadlines``)."""
 
     def __init__(self, answers: dict[str, Any] | None = None) -> None:
         self.answers = answers or {}
         self.calls: list[tuple[str, list[Any]]] = []
+        self.deadlines: list[float] = []
 
-    def call(self, name: str, args: list[Any]) -> Any:
+    def call(self, name: str, args: list[Any], deadline: float) -> Any:
         self.calls.append((name, args))
+        self.deadlines.append(deadline)
         answer = self.answers.get(name)
         if isinstance(answer, BaseException):
             raise answer

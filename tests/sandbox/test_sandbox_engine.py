@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from rqrun.sandbox import FailureKind, HostCallError, ScriptEngine, ScriptFailure, ScriptResult, TestOutcome
+from rqrun.sandbox import FailureKind, HostCallError, ScriptEngine, ScriptFailure, ScriptJob, ScriptResult, TestOutcome
 from rqrun.sandbox.engine import _WorkerProcess
 
 
@@ -100,11 +100,48 @@ def test_a_non_json_host_answer_is_a_host_failure(engine: ScriptEngine, script_j
     assert result.error is not None and result.error.kind == "host"
 
 
-def test_host_time_does_not_count_against_the_script(engine: ScriptEngine, script_job: Any, recording_host: Any) -> None:
+def test_host_time_counts_against_the_script(engine: ScriptEngine, script_job: Any, recording_host: Any) -> None:
+    """Three 0.4 s vault reads do not fit in the 500 ms limit: the second comes back too late."""
     host = recording_host({"vault.get": lambda key: time.sleep(0.4) or "slow"})
     result = engine.run(script_job("for i in range(3):\n    rq.vault.get('k')\nprint('done')"), host)
-    assert result.error is None and result.console == ["done"]
-    assert result.duration_ms > 1200
+    assert result.error is not None and result.error.kind == "timeout", result.error
+    assert "host calls included" in result.error.message
+    assert 1 <= len(host.calls) <= 2 and result.console == []
+
+
+def test_the_host_is_given_the_scripts_deadline(engine: ScriptEngine, script_job: Any, recording_host: Any) -> None:
+    host = recording_host({"vault.get": "v"})
+    before = time.monotonic()
+    result = engine.run(script_job("rq.vault.get('a')\nrq.vault.get('b')"), host)
+    after = time.monotonic()
+    assert result.error is None
+    first, second = host.deadlines
+    assert first == second  # one deadline for the whole script, not one per call
+    assert before + engine.timeout_ms / 1000 <= first <= after + engine.timeout_ms / 1000
+
+
+class _DeadlineHost:
+    """A host that honours its deadline the slow way: it answers exactly when the time is up."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def call(self, name: str, args: list[Any], deadline: float) -> Any:
+        self.calls += 1
+        time.sleep(max(0.0, deadline - time.monotonic()))
+        return "late"
+
+
+def test_an_answer_at_the_deadline_ends_the_script_as_a_timeout_without_a_kill(
+        engine: ScriptEngine, script_job: Any) -> None:
+    engine.run(script_job("x = 1"))
+    pid = engine.worker_pid
+    host = _DeadlineHost()
+    source = "try:\n    rq.vault.get('k')\nexcept Exception:\n    print('caught')\nprint('after')"
+    result = engine.run(script_job(source), host)
+    assert result.error is not None and result.error.kind == "timeout", result.error
+    assert host.calls == 1 and result.console == []
+    assert engine.worker_pid == pid  # the worker reported the timeout itself
 
 
 def test_ctrl_c_in_the_host_discards_the_worker(script_job: Any, recording_host: Any) -> None:
@@ -115,6 +152,60 @@ def test_ctrl_c_in_the_host_discards_the_worker(script_job: Any, recording_host:
             engine.run(script_job("rq.vault.get('k')"), recording_host({"vault.get": KeyboardInterrupt()}))
         assert engine.run(script_job("print('again')")).console == ["again"]
         assert engine.worker_pid != pid
+
+
+# --- every job starts clean -----------------------------------------------------------------------
+
+#: Generators left in a reference cycle, one per effect, each holding what it needs as a default
+#: argument (the script's globals, and with them every guard and ``_tick_``, are gone when a
+#: finaliser runs; ``str`` stands for a test function because a script's own would tick).
+LEFTOVERS = """
+def late(act, log=console.log, test=rq.test, env=rq.environment.set, vault=rq.vault.get,
+         send=rq.sendRequest):
+    try:
+        yield 1
+    finally:
+        if act == 'print':
+            print('late print')
+        elif act == 'console':
+            log('late console')
+        elif act == 'test':
+            test('late test', str)
+        elif act == 'env':
+            env('late', 'yes')
+        elif act == 'vault':
+            vault('late-key')
+        else:
+            send('https://late.test/')
+
+cycle = []
+for act in ['print', 'console', 'test', 'env', 'vault', 'send']:
+    gen = late(act)
+    next(gen)
+    cycle.append(gen)
+cycle.append(cycle)
+print('first script done')
+"""
+LATER = "junk = [[i] for i in range(100000)]\nprint('second script')\nrq.test('mine', lambda: None)"
+
+
+def test_a_scripts_leftover_generators_never_act_in_a_later_job(script_job: Any, recording_host: Any) -> None:
+    """The finalisers run when their own script ends (effects on its own result), never in the next."""
+    with ScriptEngine(timeout_ms=2000) as engine:
+        first_host = recording_host({"vault.get": "v", "sendRequest": {"code": 200, "status": "OK", "headers": [],
+                                                                        "body": "", "responseTime": 1.0}})
+        first = engine.run(script_job(LEFTOVERS), first_host)
+        later_host = recording_host({"vault.get": "v"})
+        later = engine.run(script_job(LATER), later_host)
+    assert first.error is None, first.error
+    assert first.console == ["first script done", "late print", "late console"]
+    assert [(t.name, t.status) for t in first.tests] == [("late test", "passed")]
+    assert first.scope_ops == [("environment", "set", "late", "yes")]
+    assert [call[0] for call in first_host.calls] == ["vault.get", "sendRequest"]
+    assert later.error is None, later.error
+    assert later.console == ["second script"]
+    assert [t.name for t in later.tests] == ["mine"] and later.scope_ops == []
+    assert later_host.calls == []
 
 
 # --- limits ---------------------------------------------------------------------------------------
@@ -196,6 +287,13 @@ elif MODE == 'bad-kind':
 elif MODE == 'bad-scope':
     send({'op': 'result', 'error': None, 'tests': [], 'console': [], 'scope_ops': [['os', 'set', 'k', 1]],
           'request': None})
+elif MODE == 'nan':
+    send_raw(b'{"op": "result", "error": null, "tests": [], "console": [], "scope_ops": [], "request": '
+             b'{"id": "r1", "name": "n", "url": "http://x.test/", "method": "GET", "headers": [], '
+             b'"queryParams": [], "bodyMode": "none", "body": null, "timeout": NaN}}')
+elif MODE == 'surrogates':
+    send({'op': 'result', 'error': None, 'tests': [['t\\udc00', 'passed', None]], 'console': ['\\ud800 lone'],
+          'scope_ops': [['environment', 'set', 'k\\udfff', 'v\\\\ud800']], 'request': None})
 elif MODE == 'silent':
     import time
     time.sleep(30)
@@ -206,6 +304,7 @@ sys.stdin.read()
 @pytest.mark.parametrize("mode, fragment", [
     ("pickle", "invalid message"), ("huge", "invalid message"), ("forged-host", "invalid message"),
     ("bad-kind", "invalid message"), ("bad-scope", "invalid message"), ("silent", "time limit"),
+    ("nan", "invalid message"),
 ])
 def test_a_hostile_worker_cannot_reach_the_parent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script_job: Any,
                                                   recording_host: Any, mode: str, fragment: str) -> None:
@@ -219,6 +318,33 @@ def test_a_hostile_worker_cannot_reach_the_parent(tmp_path: Path, monkeypatch: p
     assert result.error is not None and fragment in result.error.message
     assert result.error.kind in ("killed", "timeout")
     assert not target.exists() and host.calls == []
+
+
+def test_lone_surrogates_from_a_worker_arrive_as_replacement_characters(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script_job: Any) -> None:
+    """A lone surrogate cannot be written as UTF-8: one in a report would crash the run at its end."""
+    fake = tmp_path / "fake_worker.py"
+    fake.write_text(textwrap.dedent(FAKE_WORKER % ("surrogates", "")))
+    monkeypatch.setattr(_WorkerProcess, "command", (sys.executable, str(fake)))
+    with ScriptEngine(timeout_ms=300) as engine:
+        result = engine.run(script_job("x = 1"))
+    assert result.error is None, result.error
+    assert result.console == ["\ufffd lone"] and result.tests == [TestOutcome("t\ufffd", "passed")]
+    assert result.scope_ops == [("environment", "set", "k\ufffd", "v\\ud800")]  # an escaped backslash stays text
+
+
+def test_non_finite_numbers_and_lone_surrogates_in_a_job_reach_the_script_as_text(
+        engine: ScriptEngine) -> None:
+    job = ScriptJob(source="print(rq.environment.toObject())\nprint(ascii(rq.iterationData.get('lone')))",
+                    location="Inputs", phase="postresponse",
+                    scopes={"environment": {"n": float("nan"), "i": float("inf"), "m": float("-inf"), "f": 1.5},
+                            "iterationData": {"lone": "a\ud800b"}},
+                    request={"id": "r1", "name": "R", "url": "https://example.test/", "method": "GET", "headers": [],
+                             "queryParams": [], "bodyMode": "none", "body": None},
+                    response={"code": 200, "status": "OK", "headers": [], "body": "", "responseTime": float("nan")})
+    result = engine.run(job)
+    assert result.error is None, result.error
+    assert result.console == ["{'n': 'NaN', 'i': 'Infinity', 'm': '-Infinity', 'f': 1.5}", "'a\\ufffdb'"]
 
 
 def test_a_worker_that_dies_at_start_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script_job: Any) -> None:

@@ -173,7 +173,7 @@ ATTACKS = [
     # --- output floods -----------------------------------------------------------------------------------
     A("out-print-loop", "while True:\n    print('x' * 1000)", "output", "output exceeded the limit"),
     A("out-one-big", "print('a' * 10**7)", "output", "output exceeded the limit"),
-    A("out-console", "for i in range(10**6):\n    console.log(i)", "output", "output exceeded the limit"),
+    A("out-console", "for i in range(10**6):\n    console.log(i, 'x' * 100)", "output", "output exceeded the limit"),
     A("out-swallowed", "try:\n    while True:\n        print('x' * 10000)\nexcept:\n    pass\nprint('after')", "output",
       "output exceeded the limit"),
     A("out-tests", "for i in range(20000):\n    rq.test('t', lambda: None)", "output", "more than 10000 tests"),

@@ -7,6 +7,7 @@ process-level limits are tested through the engine in ``tests/sandbox``.
 
 from __future__ import annotations
 
+import gc
 from typing import Any, Callable
 
 import pytest
@@ -61,6 +62,10 @@ def inline_worker() -> Any:
     # In a real worker each job moves RLIMIT_CPU ahead; here that would arm a CPU limit on the
     # pytest process itself and kill whatever test runs after the sandbox's (SIGXCPU).
     worker._arm_cpu_limit = lambda timeout_ms: None
+    # As the real worker does after its warm-up: each job ends with a full collection, which
+    # should look only at what scripts made, not at the whole test process.
+    gc.collect()
+    gc.freeze()
     return worker
 
 

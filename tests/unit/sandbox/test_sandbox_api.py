@@ -326,3 +326,62 @@ def test_send_request_callback_gets_the_error(run_inline: Run) -> None:
 def test_rq_members_cannot_be_replaced(run_inline: Run) -> None:
     result = run_inline("rq.vault = None")
     assert result["error"]["kind"] == "runtime" and "cannot modify" in result["error"]["message"]
+
+
+# --- one job's objects never act in another ---------------------------------------------------------
+
+def test_the_objects_of_an_ended_job_refuse_to_act() -> None:
+    """What a finaliser left behind by a script could still hold, once its job is over."""
+    from rqrun.sandbox import api
+    from rqrun.sandbox.guards import STATE, PrintCollector
+
+    calls: list[str] = []
+    api.set_host(lambda name, args: calls.append(name))
+    try:
+        STATE.reset(2000, 1 << 16)
+        record = api.JobRecord()
+        rq = api.build_rq({"phase": "postresponse", "scopes": {}, "request": {}, "response": None}, record)
+        console, printer = api.Console(record), PrintCollector()
+        STATE.end()
+        STATE.reset(2000, 1 << 16)  # the next job
+        attempts = {
+            "env": lambda: rq.environment.set("late", "yes"),
+            "variables": lambda: rq.variables.set("late", "yes"),
+            "test": lambda: rq.test("late", lambda: None),
+            "skip": lambda: rq.test.skip("late"),
+            "console": lambda: console.log("late"),
+            "print": lambda: printer._call_print("late"),
+            "vault": lambda: rq.vault.get("k"),
+            "send": lambda: rq.sendRequest("https://late.test/"),
+        }
+        for attempt in attempts.values():
+            with pytest.raises(RuntimeError, match="belongs to a script that has ended"):
+                attempt()
+        assert STATE.console == [] and record.tests == [] and record.scope_ops == [] and calls == []
+    finally:
+        STATE.end()
+        api.set_host(None)
+
+
+@pytest.mark.parametrize("spec", [{"url": ""}, 42, {"url": "http://127.0.0.1/", "bodyMode": "file", "body": "x"}])
+def test_a_send_request_the_host_cannot_build_is_a_script_error_not_a_usage_error(spec: Any) -> None:
+    """The host re-checks what a (possibly compromised) worker sends; the fault is the script's."""
+    from rqrun.errors import ExitCode, ScriptError
+    from rqrun.script_bridge import request_from_spec
+
+    with pytest.raises(ScriptError) as caught:
+        request_from_spec(spec)
+    assert caught.value.exit_code == ExitCode.RUN and "rq.sendRequest" in caught.value.one_line()
+
+
+def test_script_failure_kinds_are_one_enum_that_reads_as_text() -> None:
+    import json
+
+    from rqrun.sandbox.model import FAILURE_KINDS, FailureKind, ScriptFailure
+
+    assert FAILURE_KINDS == {kind.value for kind in FailureKind}
+    failure = ScriptFailure("timeout", "too slow")  # type: ignore[arg-type]
+    assert failure.kind is FailureKind.TIMEOUT
+    assert f"{failure.kind}" == "timeout" and json.dumps({"kind": failure.kind}) == '{"kind": "timeout"}'
+    with pytest.raises(ValueError):
+        ScriptFailure("pwned", "not a kind")  # type: ignore[arg-type]
