@@ -177,9 +177,9 @@ def test_non_finite_numbers_and_lone_surrogates_from_scripts_never_crash_a_run(
     ElementTree.parse(tmp_path / "r.xml")
 
 
-def test_non_finite_numbers_in_an_environment_reach_scripts_as_text(
+def test_non_finite_numbers_in_an_environment_are_refused_before_any_script(
         run_cli: RunCli, tmp_path: Path, recording_server: RecordingServer) -> None:
-    """Python's JSON reader takes NaN and Infinity; the worker protocol carries them as text."""
+    """Python's JSON reader takes NaN and Infinity; rqrun's loaders refuse them (exit 3)."""
     environment = tmp_path / "env-in.json"
     environment.write_text(json.dumps({"name": "numbers", "values": [
         {"key": "n", "value": float("nan"), "enabled": True},
@@ -190,8 +190,9 @@ def test_non_finite_numbers_in_an_environment_reach_scripts_as_text(
             post="print(rq.environment.get('n'), rq.environment.get('i'))"),
         args=("--environment", str(environment)),
     )
-    assert result.code == 0, result
-    assert _executions(result)["Reads"]["console"] == ["NaN -Infinity"]
+    assert result.code == 3, result
+    assert "NaN" in result.stderr and "Traceback" not in result.stderr
+    assert len(recording_server.requests) == 0
 
 
 # --- a script's bad argument is the script's error ---------------------------------------------------
