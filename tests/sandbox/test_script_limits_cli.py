@@ -184,14 +184,11 @@ def test_non_finite_numbers_in_an_environment_are_refused_before_any_script(
     environment.write_text(json.dumps({"name": "numbers", "values": [
         {"key": "n", "value": float("nan"), "enabled": True},
         {"key": "i", "value": float("-inf"), "enabled": True}]}), encoding="utf-8")
-    result = _run(
-        run_cli, tmp_path,
-        api("r1", "Reads", "c", recording_server.url + "/1",
-            post="print(rq.environment.get('n'), rq.environment.get('i'))"),
-        args=("--environment", str(environment)),
-    )
+    collection = write_collection(tmp_path / "c.json", folder("c", "C"), api(
+        "r1", "Reads", "c", recording_server.url + "/1", post="print(rq.environment.get('n'))"))
+    result = run_cli("run", collection, "--environment", environment)
     assert result.code == 3, result
-    assert "NaN" in result.stderr and "Traceback" not in result.stderr
+    assert "NaN is not a finite number" in result.stderr and "Traceback" not in result.stderr
     assert len(recording_server.requests) == 0
 
 
