@@ -10,8 +10,9 @@ Three ways in, all without Playwright or Selenium:
   only", click a failure link, and read back what is visible; and check that the page made no
   network request and broke no Content-Security-Policy rule.
 
-The session fixture installs chromium with apt-get when it is missing and we are root;
-otherwise the tests are skipped with the reason.
+The tests install nothing: ``.ci/run`` installs chromium before ``make test``. Under
+``CI=true`` a missing browser fails the tests; elsewhere they are skipped with the way to
+install it.
 """
 
 from __future__ import annotations
@@ -46,44 +47,25 @@ CHROMIUM_FLAGS = (
     "--hide-scrollbars",
     "--window-size=1280,1600",
 )
-INSTALL_TIMEOUT = 480
-# The first test on a fresh machine may spend minutes in apt-get (inside fixture setup, which
-# the per-test timeout covers); the tests themselves take seconds and bound every wait.
-pytestmark = pytest.mark.timeout(INSTALL_TIMEOUT * 2 + 60)
+# The tests take seconds and bound every wait; a loaded machine may need more than the default.
+pytestmark = pytest.mark.timeout(300)
 
 
-def _install_chromium() -> str | None:
-    """``apt-get install chromium`` once per machine (a lock keeps xdist workers in line)."""
-    with open(os.path.join(tempfile.gettempdir(), "rqrun-chromium-install.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # a second worker waits here, then finds it installed
-        found = shutil.which("chromium")
-        if found:
-            return found
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
-            done = subprocess.run(cmd, env=env, capture_output=True, timeout=INSTALL_TIMEOUT, stdin=subprocess.DEVNULL)
-            if done.returncode != 0:
-                return None
-        return shutil.which("chromium")
+def _in_ci() -> bool:
+    """CI sets ``CI=true``; there the browser is part of the machine, so its absence is a failure."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    """The chromium binary, installed with apt-get when missing (as root only)."""
+    """The chromium binary; this test installs nothing (``.ci/run`` does, before ``make test``)."""
     found = shutil.which("chromium")
     if found:
         return found
-    if shutil.which("apt-get") is None:
-        pytest.skip("chromium is not installed and there is no apt-get to install it")
-    if os.geteuid() != 0:
-        pytest.skip("chromium is not installed; run 'apt-get install -y chromium' as root")
-    try:
-        found = _install_chromium()
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        pytest.skip(f"chromium could not be installed with apt-get: {exc}")
-    if not found:
-        pytest.skip("chromium could not be installed with 'apt-get install -y chromium'")
-    return found
+    how = "install it with 'apt-get install -y chromium' as root (.ci/run does this)"
+    if _in_ci():
+        pytest.fail(f"chromium is not installed and CI=true: {how}", pytrace=False)
+    pytest.skip(f"chromium is not installed: {how}")
 
 
 def _browse(chromium: str, tmp_path: Path, *args: str, timeout: float = 60) -> str:
@@ -312,7 +294,7 @@ VISIBLE = "[...document.querySelectorAll('details.ex')].filter(r => !r.hidden).m
 
 def _settle(browser: Browser, expected: list[str]) -> list[str]:
     """The visible rows once the (debounced) filter has caught up."""
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 20  # a loaded machine is slow to repaint; the rows decide
     while True:
         seen: list[str] = browser.evaluate(VISIBLE)
         if seen == expected or time.monotonic() > deadline:
