@@ -11,7 +11,6 @@ import json
 import ssl
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -94,25 +93,20 @@ def test_reset_in_the_middle_of_the_body(run_cli: RunCli, tmp_path: Path, record
 
 def test_server_that_never_answers_times_out(run_cli: RunCli, tmp_path: Path, recording_server: RecordingServer,
                                              faults: FaultServer) -> None:
-    started = time.monotonic()
     result = _run(run_cli, tmp_path, faults.url + "/stall", recording_server)
-    elapsed = time.monotonic() - started
     error = _assert_recorded_and_continued(result, recording_server, "timeout")
     assert "timed out after 1000 ms waiting for the response" in error["message"]
     assert "--timeout-request" in error["message"]
-    assert elapsed < 10
 
 
 def test_body_dripping_one_byte_a_second_hits_the_whole_exchange_limit(
     run_cli: RunCli, tmp_path: Path, recording_server: RecordingServer, faults: FaultServer
 ) -> None:
     """No single read waits longer than the limit, but the exchange as a whole does: still a timeout."""
-    started = time.monotonic()
+    # The body would take 60 s to arrive, longer than run_cli waits: only the limit ends it.
     result = _run(run_cli, tmp_path, faults.url + "/drip", recording_server, "--timeout-request", "1500")
-    elapsed = time.monotonic() - started
     error = _assert_recorded_and_continued(result, recording_server, "timeout")
     assert "1500 ms" in error["message"]
-    assert elapsed < 10  # the body would take 60 s to arrive
 
 
 def test_plain_http_behind_an_https_url_is_a_tls_error(run_cli: RunCli, tmp_path: Path,

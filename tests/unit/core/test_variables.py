@@ -142,16 +142,11 @@ def test_placeholders_in_lists_names():
     assert placeholders_in("{{a}} {{ $guid }} {{vault:x}}") == ["a", "$guid", "vault:x"]
 
 
-def test_ten_thousand_vault_placeholders_render_fast():
-    import time
-
+def test_ten_thousand_vault_placeholders_all_render():
+    """The 50 ms budget is measured by bench/bench_vault.py; here, that every one resolves."""
     r = Renderer(scopes(), vault=lambda key: "value-" + key)
-    template = "{{vault:k}}," * 10_000
-    started = time.perf_counter()
-    out = r.render(template)
-    elapsed = time.perf_counter() - started
-    assert out.count("value-k") == 10_000
-    assert elapsed < 0.5  # the budget is 50 ms; the bench measures it, this only catches a blow-up
+    out = r.render("{{vault:k}}," * 10_000)
+    assert out == "value-k," * 10_000 and not r.unresolved
 
 
 _names = st.text(alphabet=st.characters(blacklist_characters="{}", blacklist_categories=("Cs",)), min_size=1, max_size=12)
