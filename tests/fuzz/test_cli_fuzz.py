@@ -228,7 +228,7 @@ def test_hostile_bytes_in_each_input(workdir: Path, which: str, content: bytes) 
     assert_contract(code, out, err, [target])
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_real_process_says_the_same(workdir: Path, data: st.DataObject, cli_env: dict[str, str]) -> None:
     """A few damaged collections through ``python -m rqrun check``: exit code and stderr as in-process."""

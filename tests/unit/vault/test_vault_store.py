@@ -332,7 +332,7 @@ def test_close_forgets_values(make_vault: Any) -> None:
     assert vault.get("a") == "1"
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(value=st.text(min_size=0, max_size=200), key=st.from_regex(r"[A-Za-z0-9_.\-]{1,20}", fullmatch=True))
 def test_any_text_roundtrips(make_vault: Any, key: str, value: str) -> None:
     vault = make_vault()
