@@ -121,9 +121,19 @@ def test_more_attacks_are_stopped_and_the_run_goes_on(engine: ScriptEngine, scri
 
 
 def test_request_mutations_are_capped(engine: ScriptEngine, script_job: Any) -> None:
+    """The 1,001st header is refused where it is added; the 1,000 before it stay on the request."""
     source = "for i in range(100000):\n    rq.request.headers.add({'key': 'k%d' % i, 'value': 'v' * 100})"
     result = engine.run(script_job(source, phase="prerequest"), None)
-    assert result.error is not None or len((result.request or {}).get("headers", [])) <= 1000
+    assert result.error is not None, result
+    assert (result.error.kind, result.error.line) == ("runtime", 2), result.error
+    assert "rq.request.headers.add: at most 1000 entries" in result.error.message, result.error
+    headers = (result.request or {}).get("headers", [])
+    assert len(headers) == 1000 and headers[-1]["key"] == "k999", headers[-1:]
+
+    exactly = "for i in range(1000):\n    rq.request.headers.add({'key': 'k%d' % i, 'value': 'v'})\nprint('ok')"
+    result = engine.run(script_job(exactly, phase="prerequest"), None)
+    assert result.error is None and result.console == ["ok"], result
+    assert len((result.request or {}).get("headers", [])) == 1000
 
 
 class _SlowHost:
