@@ -22,7 +22,6 @@ import json
 import os
 import re
 import select
-import shutil
 import subprocess
 import tempfile
 import time
@@ -31,8 +30,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from support.build import api, folder, rows, write_collection
+from support.machine import require_program
 
 SECRET = "browser-vault-secret-7f3a9c"
 CHROMIUM_FLAGS = (
@@ -51,21 +50,10 @@ CHROMIUM_FLAGS = (
 pytestmark = pytest.mark.timeout(300)
 
 
-def _in_ci() -> bool:
-    """CI sets ``CI=true``; there the browser is part of the machine, so its absence is a failure."""
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
 @pytest.fixture(scope="session")
 def chromium() -> str:
     """The chromium binary; this test installs nothing (``.ci/run`` does, before ``make test``)."""
-    found = shutil.which("chromium")
-    if found:
-        return found
-    how = "install it with 'apt-get install -y chromium' as root (.ci/run does this)"
-    if _in_ci():
-        pytest.fail(f"chromium is not installed and CI=true: {how}", pytrace=False)
-    pytest.skip(f"chromium is not installed: {how}")
+    return require_program("chromium", "chromium")
 
 
 def _browse(chromium: str, tmp_path: Path, *args: str, timeout: float = 60) -> str:
