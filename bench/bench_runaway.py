@@ -4,8 +4,9 @@ The attack suites assert *that* each runaway ends with its limit's failure kind;
 takes depends on the machine's load, so it is measured here instead of in a timed test.
 
 Usage: ``python bench/bench_runaway.py [--runs N] [--limit-ms MS]``. For each runaway script it
-prints the failure kind and the wall time from ``ScriptEngine.run`` to its result beyond the
-limit (median and worst of N runs); the target is under 1 s beyond the limit.
+prints the failure kind (scripts that hit a size limit stop before the time limit) and the wall
+time from ``ScriptEngine.run`` to its result, median and worst of N runs; the target is the
+limit + 1 s.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_scripts import job  # noqa: E402
+from bench_scripts import job
 
-from rqrun.sandbox import ScriptEngine  # noqa: E402
+from rqrun.sandbox import ScriptEngine
 
 RUNAWAYS = {
     "infinite loop": "while True:\n    pass",
@@ -44,17 +45,18 @@ def main() -> None:
     with ScriptEngine(timeout_ms=args.limit_ms) as engine:
         engine.run(job("x = 1"))  # the worker is up before the clock starts
         for label, source in RUNAWAYS.items():
-            beyond, kinds = [], set()
+            took, kinds = [], set()
             for _ in range(args.runs):
                 started = time.perf_counter()
                 result = engine.run(job(source))
-                beyond.append(time.perf_counter() - started - limit_s)
+                took.append(time.perf_counter() - started)
                 kinds.add(result.error.kind if result.error else "none")
                 engine.run(job("x = 1"))  # a replaced worker starts outside the measurement
-            worst_all = max(worst_all, max(beyond))
-            print(f"{label:<20} {'/'.join(sorted(kinds)):<10} beyond the limit: median {statistics.median(beyond):6.3f} s"
-                  f"   worst {max(beyond):6.3f} s   (n={args.runs})")
-    print(f"worst beyond the {args.limit_ms} ms limit: {worst_all:.3f} s (target < 1 s): {'met' if worst_all < 1 else 'missed'}")
+            worst_all = max(worst_all, max(took))
+            print(f"{label:<20} {'/'.join(sorted(kinds)):<8} stopped after: median {statistics.median(took):6.3f} s"
+                  f"   worst {max(took):6.3f} s   (n={args.runs})")
+    verdict = "met" if worst_all < limit_s + 1 else "missed"
+    print(f"worst: {worst_all:.3f} s with a {args.limit_ms} ms limit (target < limit + 1 s): {verdict}")
 
 
 if __name__ == "__main__":
