@@ -12,7 +12,8 @@ Everything but the errors is imported on first use, so ``import rqrun`` (and wit
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
 
 from rqrun._version import __version__
 from rqrun.errors import (
@@ -26,7 +27,7 @@ from rqrun.errors import (
     VaultError,
 )
 
-if TYPE_CHECKING:
+if _TYPE_CHECKING:
     from rqrun.events import EventBus, Execution, ItemFinished, RunFinished, RunStarted
     from rqrun.formats import load_collection
     from rqrun.model import Collection, Environment, Folder, Request
@@ -68,7 +69,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _Any:
     if name in _LAZY:
         import importlib
 
@@ -81,3 +82,6 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(__all__)
+
+
+del annotations  # the __future__ flag is not API: the namespace is __all__ (test_public_api)

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from rqrun.demo import DemoServer
 from support.cli import (
@@ -32,6 +33,15 @@ from support.cli import (
 from support.servers import RecordingServer
 
 __all__ = ["CliResult", "RunCli"]
+
+# Property tests are repeatable: the same examples on every run (seeded from each test), no
+# example database written into the checkout, and nothing that fails because the machine is slow
+# (no deadline, no "too slow" health check). HYPOTHESIS_PROFILE=explore searches afresh.
+settings.register_profile(
+    "repeatable", derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("explore", parent=settings.get_profile("repeatable"), derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 @pytest.fixture()
 def rqrun_home(tmp_path: Path) -> Path:

@@ -43,8 +43,8 @@ __all__ = [
 ]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-#: The read-only inputs: never copied into the repository (the Requestly ones are AGPL-3.0).
-REALWORLD = REPO_ROOT.parent / "shared" / "realworld"
+#: The inputs, unchanged, with their sources and licences (test data only; the Requestly ones are AGPL-3.0).
+REALWORLD = REPO_ROOT / "tests" / "fixtures" / "realworld"
 EXPECTED_DIR = Path(__file__).resolve().parent / "expected"
 
 #: Headers each client adds by itself; they say nothing about the collection, so neither side's count.

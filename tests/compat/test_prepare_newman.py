@@ -1,7 +1,7 @@
 """Unit tests for the request-preparation rules the real-world comparison with Newman 6.2.2 found.
 
 Each rule was seen on the wire (``expected/*.json``); these pin it without a server or the
-``shared/realworld`` folder, so they run everywhere.
+real-world files, each rule on its own.
 """
 
 from __future__ import annotations

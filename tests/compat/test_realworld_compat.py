@@ -1,6 +1,6 @@
 """Real-world collections through the real CLI: rqrun sends what Newman 6.2.2 sends.
 
-Each case rewrites a file from ``shared/realworld`` (URLs to the test's recording server,
+Each case rewrites a file from ``tests/fixtures/realworld`` (URLs to the test's recording server,
 scripts stripped: see ``compat_kit``), runs ``rqrun run`` in a subprocess, and compares what
 the server received with ``expected/<case>.json``, which ``generate_expectations.py`` recorded
 from Newman with the same rewrite. Deliberate differences are listed in ``DEVIATIONS`` with
@@ -29,10 +29,6 @@ from compat_kit import (
 )
 from support.cli import CliResult, RunCli
 from support.servers import RecordingServer
-
-pytestmark = pytest.mark.skipif(
-    not REALWORLD.is_dir(), reason=f"{REALWORLD} is absent: the real-world inputs are not checked out next to the repo"
-)
 
 Request = dict[str, Any]
 
@@ -110,7 +106,7 @@ def _matches(want: Any, got: Any) -> bool:
     return bool(want == got)
 
 
-_AS_PUBLISHED = [c for c in CASES if REALWORLD.is_dir() and (script_count(c, stubs=True) or uses_dynamic(c))]
+_AS_PUBLISHED = [c for c in CASES if script_count(c, stubs=True) or uses_dynamic(c)]
 @pytest.mark.parametrize(
     "case",
     _AS_PUBLISHED,

@@ -20,7 +20,7 @@ from rqrun.formats import load_collection, load_environments
 from rqrun.prepare import prepare
 from rqrun.variables import Renderer, Scopes
 
-REALWORLD = Path(__file__).resolve().parents[2].parent / "shared" / "realworld"
+REALWORLD = Path(__file__).resolve().parents[1] / "fixtures" / "realworld"
 SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 
 
@@ -268,7 +268,7 @@ def test_environments_and_globals(run_cli: Any, tmp_path: Path) -> None:
 
 # --- real-world collections -------------------------------------------------------------
 
-REALWORLD_FILES = sorted(REALWORLD.glob("*.postman_collection.json")) if REALWORLD.is_dir() else []
+REALWORLD_FILES = sorted(REALWORLD.glob("*.postman_collection.json"))
 
 
 def _prepared(collection: Any, requests_first: bool) -> list[tuple[Any, ...]]:
@@ -288,7 +288,6 @@ def _prepared(collection: Any, requests_first: bool) -> list[tuple[Any, ...]]:
     return out
 
 
-@pytest.mark.skipif(not REALWORLD_FILES, reason="shared/realworld is not here")
 @pytest.mark.parametrize("path", REALWORLD_FILES, ids=lambda p: p.name.split(".")[0])
 def test_realworld_collections_convert(run_cli: Any, path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("rqrun.dynamic.generate", lambda head, args: f"<{head} {args}>")  # {{$random...}} alike

@@ -11,22 +11,20 @@ import json
 import ssl
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import trustme
-
 from faultserver import HUGE_BYTES, FaultServer, free_port
 from support.build import api, folder, write_collection
 from support.cli import CliResult, RunCli
+from support.machine import require_program
 from support.servers import RecordingServer
 
 REPORT_BODY_LIMIT = 1_000_000  # characters of a body a report keeps (RunOptions.response_body_limit)
 KEPT_BODY_LIMIT = 16 * 1024 * 1024  # bytes the runner keeps in memory (rqrun.http.MAX_BODY_BYTES)
-GNU_TIME = Path("/usr/bin/time")
 
 
 @pytest.fixture()
@@ -94,25 +92,20 @@ def test_reset_in_the_middle_of_the_body(run_cli: RunCli, tmp_path: Path, record
 
 def test_server_that_never_answers_times_out(run_cli: RunCli, tmp_path: Path, recording_server: RecordingServer,
                                              faults: FaultServer) -> None:
-    started = time.monotonic()
     result = _run(run_cli, tmp_path, faults.url + "/stall", recording_server)
-    elapsed = time.monotonic() - started
     error = _assert_recorded_and_continued(result, recording_server, "timeout")
     assert "timed out after 1000 ms waiting for the response" in error["message"]
     assert "--timeout-request" in error["message"]
-    assert elapsed < 10
 
 
 def test_body_dripping_one_byte_a_second_hits_the_whole_exchange_limit(
     run_cli: RunCli, tmp_path: Path, recording_server: RecordingServer, faults: FaultServer
 ) -> None:
     """No single read waits longer than the limit, but the exchange as a whole does: still a timeout."""
-    started = time.monotonic()
+    # The body would take 60 s to arrive, longer than run_cli waits: only the limit ends it.
     result = _run(run_cli, tmp_path, faults.url + "/drip", recording_server, "--timeout-request", "1500")
-    elapsed = time.monotonic() - started
     error = _assert_recorded_and_continued(result, recording_server, "timeout")
     assert "1500 ms" in error["message"]
-    assert elapsed < 10  # the body would take 60 s to arrive
 
 
 def test_plain_http_behind_an_https_url_is_a_tls_error(run_cli: RunCli, tmp_path: Path,
@@ -152,7 +145,6 @@ def test_5xx_is_a_response_not_a_send_error(run_cli: RunCli, tmp_path: Path, rec
     assert recording_server.requests.paths == ["/unavailable", "/after"]
 
 
-@pytest.mark.skipif(not GNU_TIME.is_file(), reason="needs GNU time (/usr/bin/time) to measure peak RSS")
 @pytest.mark.parametrize(("post", "limit_mb"), [
     # Interpreter (~32 MB) + the 16 MiB kept + one copy: 64 MB measured. Keeping the whole
     # 50 MB body could not fit under 80.
@@ -166,6 +158,7 @@ def test_50_mb_body_keeps_memory_bounded_and_the_report_small(cli_env: dict[str,
                                                               recording_server: RecordingServer,
                                                               faults: FaultServer, post: str, limit_mb: int) -> None:
     """The runner keeps 16 MiB of the body and the report 1 MB of text."""
+    gnu_time = require_program("/usr/bin/time", "time")  # peak RSS of the run's own process
     recording_server.respond("/after", body={"fine": True})
     collection = write_collection(
         tmp_path / "huge.json",
@@ -177,7 +170,7 @@ def test_50_mb_body_keeps_memory_bounded_and_the_report_small(cli_env: dict[str,
     # GNU time, not os.wait4/RUSAGE_CHILDREN: a child of pytest inherits pytest's own peak RSS in
     # ru_maxrss (the pre-exec address space counts), and GNU time is small.
     proc = subprocess.run(
-        [str(GNU_TIME), "-f", "%M", "-o", str(rss), sys.executable, "-m", "rqrun", "run", str(collection),
+        [gnu_time, "-f", "%M", "-o", str(rss), sys.executable, "-m", "rqrun", "run", str(collection),
          "--reporters", "json", "--reporter-json-export", str(report), "--timeout-request", "30000"],
         env=cli_env, cwd=tmp_path, capture_output=True, stdin=subprocess.DEVNULL, timeout=120,
     )

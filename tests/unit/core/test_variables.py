@@ -93,8 +93,12 @@ def test_dynamic_values():
     assert "@" in r.render("{{$randomEmail}}")
     assert r.render("{{$timestamp}}").isdigit()
     assert r.render("{{$isoTimestamp}}").endswith("Z")
+    # Every draw is a word (a double-barrelled name like "Berners-Lee" included): one value per
+    # check, so the assertion holds whatever the system random source picks.
     for name in ("randomFirstName", "randomLastName", "randomWord"):
-        assert r.render("{{$" + name + "}}").isalpha() or "-" in r.render("{{$" + name + "}}")
+        for _ in range(50):
+            value = r.render("{{$" + name + "}}")
+            assert re.fullmatch(r"[A-Za-z]+(?:-[A-Za-z]+)*", value), (name, value)
 
 
 def test_user_variable_named_like_a_generator_wins_without_arguments():
@@ -138,16 +142,11 @@ def test_placeholders_in_lists_names():
     assert placeholders_in("{{a}} {{ $guid }} {{vault:x}}") == ["a", "$guid", "vault:x"]
 
 
-def test_ten_thousand_vault_placeholders_render_fast():
-    import time
-
+def test_ten_thousand_vault_placeholders_all_render():
+    """The 50 ms budget is measured by bench/bench_vault.py; here, that every one resolves."""
     r = Renderer(scopes(), vault=lambda key: "value-" + key)
-    template = "{{vault:k}}," * 10_000
-    started = time.perf_counter()
-    out = r.render(template)
-    elapsed = time.perf_counter() - started
-    assert out.count("value-k") == 10_000
-    assert elapsed < 0.5  # the budget is 50 ms; the bench measures it, this only catches a blow-up
+    out = r.render("{{vault:k}}," * 10_000)
+    assert out == "value-k," * 10_000 and not r.unresolved
 
 
 _names = st.text(alphabet=st.characters(blacklist_characters="{}", blacklist_categories=("Cs",)), min_size=1, max_size=12)

@@ -1,8 +1,7 @@
-"""``rqrun demo``: what it hands the runner, what it leaves behind, and (with the sandbox) a green run."""
+"""``rqrun demo``: what it hands the runner, what it leaves behind, and a green run end to end."""
 
 from __future__ import annotations
 
-import importlib
 import os
 from pathlib import Path
 from types import SimpleNamespace
@@ -72,15 +71,7 @@ def test_hands_the_runner_a_throwaway_vault_and_the_demo_url(monkeypatch: pytest
     assert not Path(seen["home"]).exists()
 
 
-def _sandbox_ready() -> bool:
-    try:
-        return hasattr(importlib.import_module("rqrun.sandbox"), "ScriptJob")
-    except ImportError:
-        return False
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(not _sandbox_ready(), reason="the script sandbox has not landed yet")
 def test_demo_passes_end_to_end(run_cli: Any, tmp_path: Path) -> None:
     result = run_cli("demo", "--reporters", "cli,json", "--reporter-json-export", "report.json", timeout=120)
     assert result.code == 0, result

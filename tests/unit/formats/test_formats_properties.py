@@ -150,7 +150,7 @@ def test_properties__one_node_of_a_real_environment_replaced(workdir: Path, sour
     _only_input_errors(load_environments, target)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_properties__workspace_request_file_replaced(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
     root = tmp_path_factory.mktemp("ws")

@@ -34,8 +34,8 @@ from rqrun.model import (
 )
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-REALWORLD = Path(__file__).resolve().parents[3].parent / "shared" / "realworld"
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+REALWORLD = FIXTURES / "realworld"
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 _DROPPED = {"id", "source", "format", "environments", "location"}
 

