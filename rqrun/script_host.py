@@ -118,8 +118,10 @@ class ScriptRunner:
             # A refused send is an attempt to move a secret: it fails the script, as a vault
             # error, even when the script caught it (a callback's ``err``).
             record.scripts_failed += 1
+            line = result.error.line if result.error is not None else None
+            where = job.location + (f":{line}" if line else "")
             record.error = ev.ErrorInfo(
-                "vault", source_name, f"{job.location}: {host.refusal.one_line()}", kind=host.refusal.reference
+                "vault", source_name, f"{where}: {host.refusal.one_line()}", kind=host.refusal.reference, line=line
             )
             return template, True
         if phase == "prerequest" and result.error is None:

@@ -103,13 +103,18 @@ def _everything(result: CliResult, tmp_path: Path) -> str:
     return "\n".join(texts)
 
 
-def _assert_refused(result: CliResult, type_: str, kind: str, to: str, code: int) -> None:
-    """The attack request failed with the allow-list's refusal naming the host, and the run exit code."""
+def _assert_refused(result: CliResult, to: str, *, confined: bool = False) -> None:
+    """The attack failed with the allow-list's refusal naming the secret, its hosts and the
+    refused host: a vault error, exit 5. ``confined``: refused because a script read the secret."""
     error = result.json["executions"][0]["error"]
     assert error is not None, result
-    assert (error["type"], error["kind"]) == (type_, kind), error
-    assert f"secret 'token' may only be sent to 127.0.0.1, not to {to}" in error["message"], error
-    assert result.code == code, result
+    assert (error["type"], error["kind"]) == ("vault", "secret-not-allowed"), error
+    if confined:
+        assert "a script read secret 'token' (allowed only on 127.0.0.1)" in error["message"], error
+    else:
+        assert "secret 'token' may only be sent to 127.0.0.1;" in error["message"], error
+    assert f" to {to} " in error["message"], error
+    assert result.code == 5, result
 
 
 def _assert_no_leak(result: CliResult, tmp_path: Path, server: RecordingServer, thief: Thief | None) -> None:
@@ -179,7 +184,7 @@ def test_placeholder_in_a_callback_request_from_a_post_response_script(
     _assert_no_leak(result, tmp_path, recording_server, thief)
     assert thief.seen == []
     [line] = result.json["executions"][0]["console"]
-    assert line.startswith("refused:") and "may only be sent to 127.0.0.1, not to 127.0.0.2" in line, line
+    assert line.startswith("refused:") and "may only be sent to 127.0.0.1; this rq.sendRequest to 127.0.0.2" in line
     assert result.json["executions"][0]["error"]["type"] == "vault"  # caught or not, the attempt is reported
     assert result.code == 5, result
 
@@ -195,7 +200,7 @@ def test_send_request_with_a_value_read_from_the_vault(
     result = _attack(run_cli, tmp_path, recording_server, pre=pre)
     _assert_no_leak(result, tmp_path, recording_server, thief)
     assert thief.seen == []
-    _assert_refused(result, "script", "runtime", "127.0.0.2", 4)
+    _assert_refused(result, "127.0.0.2")
     assert result.json["executions"][0]["error"]["line"] == 2
 
 
@@ -206,7 +211,7 @@ def test_request_url_rewritten_with_a_value_read_from_the_vault(
     result = _attack(run_cli, tmp_path, recording_server, pre=pre)
     _assert_no_leak(result, tmp_path, recording_server, thief)
     assert thief.seen == []
-    _assert_refused(result, "vault", "secret-not-allowed", "127.0.0.2", 5)
+    _assert_refused(result, "127.0.0.2")
 
 
 def test_encoded_value_in_a_header_to_localhost(
@@ -220,7 +225,7 @@ def test_encoded_value_in_a_header_to_localhost(
     result = _attack(run_cli, tmp_path, recording_server, pre=pre)
     _assert_no_leak(result, tmp_path, recording_server, None)
     assert "/steal" not in recording_server.requests.paths
-    _assert_refused(result, "vault", "secret-not-allowed", "localhost", 5)
+    _assert_refused(result, "localhost", confined=True)
 
 
 # --- redaction of what scripts print, test and export ----------------------------------------------------
