@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 from rqrun import events as ev
@@ -107,7 +108,7 @@ class ScriptRunner:
 
         job = self._job(script, phase, cursor, scopes, template, prepared, response)
         host = ScriptHost(self, scopes, record)
-        result = self.engine.run(job, host)
+        result = self.engine.run(job, host, timeout_ms=self._time_left_ms())
         record.scripts_run += 1
         apply_scope_ops(scopes, result.scope_ops)
         if it.ops is not None:
@@ -134,6 +135,13 @@ class ScriptRunner:
             )
             return template, True
         return template, False
+
+    def _time_left_ms(self) -> float | None:
+        """What is left of ``--timeout`` for this script, if the run has a deadline."""
+        deadline = self.pipeline.deadline
+        if deadline is None:
+            return None
+        return max(1.0, (deadline - time.monotonic()) * 1000)
 
     def _job(
         self,

@@ -187,12 +187,16 @@ class ScriptEngine:
 
     # -- running -------------------------------------------------------------------------------
 
-    def run(self, job: ScriptJob, host: Host | None = None) -> ScriptResult:
-        """Run one script and return what it did; never raises for anything the script does."""
-        with self._lock:
-            return self._run(job, host)
+    def run(self, job: ScriptJob, host: Host | None = None, *, timeout_ms: float | None = None) -> ScriptResult:
+        """Run one script and return what it did; never raises for anything the script does.
 
-    def _run(self, job: ScriptJob, host: Host | None) -> ScriptResult:
+        ``timeout_ms`` shortens this job's limit (never lengthens it): what is left of the run.
+        """
+        with self._lock:
+            limit_ms = self.timeout_ms if timeout_ms is None else max(1, min(self.timeout_ms, int(timeout_ms)))
+            return self._run(job, host, limit_ms)
+
+    def _run(self, job: ScriptJob, host: Host | None, timeout_ms: int) -> ScriptResult:
         started = time.perf_counter()
         if type(job.source) is not str or len(job.source) > _MAX_SOURCE_CHARS:
             return _error_result(FailureKind.COMPILE, f"script is too large (the limit is {_MAX_SOURCE_CHARS} characters)",
@@ -200,7 +204,7 @@ class ScriptEngine:
         payload = {
             "op": "run", "source": job.source, "location": job.location, "phase": job.phase,
             "scopes": job.scopes, "request": job.request, "response": job.response, "info": job.info,
-            "timeout_ms": self.timeout_ms, "output_limit": self.output_limit,
+            "timeout_ms": timeout_ms, "output_limit": self.output_limit,
         }
         try:
             frame = encode(payload)
@@ -216,7 +220,7 @@ class ScriptEngine:
                 self._discard(worker, respawn=False)
             return _error_result(FailureKind.KILLED, f"the sandbox worker could not start: {exc}", started)
         started = time.perf_counter()  # the script's time starts now, not with the worker's start-up
-        limit = time.monotonic() + self.timeout_ms / 1000.0  # the script's end, host calls included
+        limit = time.monotonic() + timeout_ms / 1000.0  # the script's end, host calls included
         deadline = limit + _GRACE_S  # the worker's last chance to answer before it is killed
         try:
             write_all(worker.write_fd, frame, deadline)
@@ -239,7 +243,7 @@ class ScriptEngine:
                 return result
         except Deadline:
             self._discard(worker)
-            return _error_result(FailureKind.TIMEOUT, f"script exceeded its time limit of {self.timeout_ms} ms "
+            return _error_result(FailureKind.TIMEOUT, f"script exceeded its time limit of {timeout_ms} ms "
                                  "(the sandbox worker was stopped)", started)
         except PeerGone:
             kind, text = worker.death_reason()
