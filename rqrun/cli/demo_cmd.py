@@ -105,7 +105,9 @@ def demo(
             hint="rqrun demo needs the collections/ folder of a source checkout (pip install -e .)",
         )
     data = folder / DEMO_DATA
-    names = tuple(r.strip() for r in reporters.split(",") if r.strip())
+    from rqrun.cli.options import parse_reporters
+
+    names = parse_reporters(reporters)  # the one registry decides what is known
     exports: dict[str, dict[str, Any]] = {}
     for name, path in (("json", reporter_json_export), ("junit", reporter_junit_export), ("html", reporter_html_export)):
         if path:
