@@ -32,12 +32,16 @@ AuthType = Literal["inherit", "none", "apikey", "bearer", "basic", "digest", "oa
 
 @dataclass
 class KeyValue:
-    """A header, query parameter, path variable or urlencoded row."""
+    """A header, query parameter, path variable or urlencoded row.
+
+    ``bare`` marks a query key written with no ``=`` (``?WSDL``): Postman sends it so.
+    """
 
     key: str
     value: str = ""
     enabled: bool = True
     description: str = ""
+    bare: bool = False
 
 
 @dataclass

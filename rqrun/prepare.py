@@ -27,6 +27,8 @@ __all__ = [
     "prepare",
     "encode_query",
     "encode_form",
+    "newman_query",
+    "strip_json_comments",
     "BODYLESS_METHODS",
 ]
 
@@ -56,6 +58,11 @@ class PreparedRequest:
     used_secrets: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     unresolved: set[str] = field(default_factory=set)
+    #: Warnings about the collection rather than this request: the pipeline says each once a run.
+    notices: list[str] = field(default_factory=list)
+    #: Send the URL's path and query exactly as written (Newman keeps ``/./`` and ``/../``);
+    #: otherwise the HTTP client normalises them, as a browser (Requestly) does.
+    verbatim_target: bool = False
 
     @property
     def host(self) -> str:
@@ -117,6 +124,55 @@ def encode_query(pairs: Iterable[tuple[str, str | None]]) -> str:
     return "&".join(parts)
 
 
+#: What Newman percent-encodes in a query key or value (postman-url-encoder's query set and ``&``;
+#: ``=`` in keys): everything else, ``+`` and a lone ``%`` included, goes out as written.
+_NEWMAN_QUERY_ENCODE = frozenset(' "#\'<>&')
+
+
+def _pct(text: str, unsafe: frozenset[str]) -> str:
+    """``text`` with C0 controls, DEL, non-ASCII and ``unsafe`` percent-encoded (UTF-8)."""
+    out: list[str] = []
+    for char in text:
+        code = ord(char)
+        if code < 0x20 or code >= 0x7F or char in unsafe:
+            out.extend(f"%{b:02X}" for b in char.encode("utf-8", "surrogatepass"))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+_NEWMAN_QUERY_TEXT = frozenset(' "#\'<>')
+_NEWMAN_KEY = _NEWMAN_QUERY_ENCODE | {"="}
+
+
+#: What Newman percent-encodes in a path (postman-url-encoder's path set); ``%`` stays.
+_NEWMAN_PATH_ENCODE = frozenset(' "#<>?`{}')
+
+
+def _newman_path(url: str) -> str:
+    """The URL with its path encoded as Newman encodes it; scheme, authority and query untouched."""
+    scheme_end = url.find("://")
+    start = scheme_end + 3 if scheme_end >= 0 else 0
+    slash = url.find("/", start)
+    if slash < 0:
+        return url
+    query_at = url.find("?", slash)
+    end = len(url) if query_at < 0 else query_at
+    return url[:slash] + _pct(url[slash:end], _NEWMAN_PATH_ENCODE) + url[end:]
+
+
+def newman_query(rows: Iterable[tuple[str, str | None]], *, encode: bool = True) -> str:
+    """A Postman query string as Newman writes it: every enabled row, an empty key or ``&&``
+    included; a bare key (value None) without ``=``; nothing encoded with ``disableUrlEncoding``."""
+    parts = []
+    for key, value in rows:
+        piece = _pct(key, _NEWMAN_KEY) if encode else key
+        if value is not None:
+            piece += "=" + (_pct(value, _NEWMAN_QUERY_ENCODE) if encode else value)
+        parts.append(piece)
+    return "&".join(parts)
+
+
 def encode_form(pairs: Iterable[tuple[str, str]]) -> str:
     """An ``application/x-www-form-urlencoded`` body as Newman sends it: everything but
     ``A-Z a-z 0-9 - _ . ~`` percent-encoded (space as ``%20``, ``%`` itself as ``%25``)."""
@@ -139,22 +195,97 @@ def _substitute_path_variables(url: str, variables: list[KeyValue], renderer: Re
     return head + _PATH_VARIABLE.sub(replace, rest)
 
 
+def _substitute_newman_path_variables(url: str, variables: list[KeyValue], renderer: Renderer) -> str:
+    """Newman's rule: a path segment that starts with ``:`` names a variable up to its first
+    ``.`` (``:id.json`` is ``id``); the rest of the segment stays."""
+    values = {kv.key: renderer.render(kv.value) for kv in variables if kv.key and kv.value}
+    if not values:
+        return url
+    scheme_end = url.find("://")
+    start = scheme_end + 3 if scheme_end >= 0 else 0
+    slash = url.find("/", start)
+    if slash < 0:
+        return url
+    segments = url[slash:].split("/")
+    for i, segment in enumerate(segments):
+        if segment.startswith(":"):
+            name = segment[1:].split(".", 1)[0]
+            if name in values:
+                segments[i] = values[name] + segment[1 + len(name) :]
+    return url[:slash] + "/".join(segments)
+
+
 def _rows(rows: Iterable[KeyValue], renderer: Renderer) -> list[tuple[str, str]]:
     return [(renderer.render(r.key), renderer.render(r.value)) for r in rows if r.enabled and r.key]
 
 
-def _build_url(request: Request, renderer: Renderer) -> str:
+def _build_url(request: Request, renderer: Renderer, *, postman: bool = False) -> str:
     url = renderer.render(request.url.strip())
-    url = _substitute_path_variables(url, request.path_variables, renderer)
+    if postman:
+        url = _substitute_newman_path_variables(url, request.path_variables, renderer)
+    else:
+        url = _substitute_path_variables(url, request.path_variables, renderer)
     if url and not _SCHEME.match(url):
         url = "http://" + url
     url, _, fragment = url.partition("#")
     base, sep, existing_query = url.partition("?")
+    if postman:
+        encode = not request.settings.get("disable_url_encoding")
+        if encode:
+            base, existing_query = _newman_path(base), _pct(existing_query, _NEWMAN_QUERY_TEXT)
+        rows = [
+            (renderer.render(r.key), None if r.bare else renderer.render(r.value)) for r in request.query if r.enabled
+        ]
+        if not rows:
+            return f"{base}?{existing_query}" if sep else base
+        query = newman_query(rows, encode=encode)
+        return f"{base}?{existing_query}&{query}" if existing_query else f"{base}?{query}"
     query = encode_query(_rows(request.query, renderer))
     joined = "&".join(part for part in (existing_query, query) if part)
     if joined or (sep and not existing_query and not query):
         base = f"{base}?{joined}"
     return base
+
+
+def strip_json_comments(text: str) -> str:
+    """``//`` and ``/* */`` comments out of JSON text, as Newman does for a raw JSON body
+    (strip-json-comments without whitespace: a line comment keeps its line end, except the
+    ``\r`` of a ``\r\n``; text inside strings is never touched)."""
+    out: list[str] = []
+    i, n, start = 0, len(text), 0
+    in_string = False
+    while i < n:
+        char = text[i]
+        if in_string:
+            if char == "\\":
+                i += 2
+                continue
+            if char == '"':
+                in_string = False
+            i += 1
+            continue
+        if char == '"':
+            in_string = True
+            i += 1
+            continue
+        pair = text[i : i + 2]
+        if pair == "//":
+            out.append(text[start:i])
+            end = text.find("\n", i + 2)
+            if end < 0:
+                return "".join(out)
+            i = start = end
+            continue
+        if pair == "/*":
+            out.append(text[start:i])
+            end = text.find("*/", i + 2)
+            if end < 0:
+                return "".join(out)
+            i = start = end + 2
+            continue
+        i += 1
+    out.append(text[start:])
+    return "".join(out)
 
 
 def _multipart(parts: list[tuple[str, str | None, str | None, bytes]]) -> tuple[bytes, str]:
@@ -207,7 +338,7 @@ def _graphql_body(body: Body, renderer: Renderer) -> str:
 
 
 def _body(
-    request: Request, renderer: Renderer, method: str, read_file: _FileReader
+    request: Request, renderer: Renderer, method: str, read_file: _FileReader, *, postman: bool = False
 ) -> tuple[bytes | None, str | None, str | None]:
     """(content, content type, text preview) of the request body."""
     body = request.body
@@ -215,6 +346,8 @@ def _body(
         return None, None, None
     if body.mode == "raw":
         text = renderer.render(body.raw)
+        if postman and body.content_type == "application/json" and ("//" in text or "/*" in text):
+            text = strip_json_comments(text)
         if not text:
             return None, None, None
         return text.encode("utf-8"), body.content_type, text
@@ -234,7 +367,11 @@ def _body(
             if not part.enabled or not part.key:
                 continue
             key = renderer.render(part.key)
-            if part.kind == "file":
+            if part.kind == "file" and not part.files and postman:
+                # Newman sends a file row with no file as an empty part named ``filename=""``.
+                parts.append((key, "", None, b""))
+                preview.append(f"{key}=@")
+            elif part.kind == "file":
                 for path in part.files:
                     filename = os.path.basename(path)
                     ctype = part.content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
@@ -255,29 +392,46 @@ def _body(
 
 
 def _apply_auth(
-    auth: Auth, renderer: Renderer, headers: list[tuple[str, str]], url: str, warnings: list[str]
+    auth: Auth,
+    renderer: Renderer,
+    headers: list[tuple[str, str]],
+    url: str,
+    notices: list[str],
+    *,
+    replace: bool = False,
 ) -> tuple[str, tuple[str, str] | None]:
-    """Add the auth header or query parameter; returns the URL and digest credentials if any."""
+    """Add the auth header or query parameter; returns the URL and digest credentials if any.
+
+    ``replace`` (Postman files): the auth's header replaces one of the same name the user
+    wrote, as Newman does; otherwise (Requestly) the user's header wins.
+    """
     params = {k: renderer.render(v) if isinstance(v, str) else v for k, v in auth.params.items()}
-    names = {k.lower() for k, _ in headers}
+
+    def put(name: str, value: str) -> None:
+        lowered = name.lower()
+        if any(k.lower() == lowered for k, _ in headers):
+            if not replace:
+                return
+            headers[:] = [(k, v) for k, v in headers if k.lower() != lowered]
+        headers.append((name, value))
+
     if auth.type == "bearer" or (auth.type == "oauth2" and params.get("accessToken")):
         token = params.get("token") or params.get("accessToken") or ""
-        if token and "authorization" not in names:
-            headers.append(("Authorization", f"Bearer {token}"))
+        if token:
+            put("Authorization", f"Bearer {token}")
     elif auth.type == "basic":
-        if "authorization" not in names:
-            raw = f"{params.get('username', '')}:{params.get('password', '')}".encode("utf-8")
-            headers.append(("Authorization", "Basic " + base64.b64encode(raw).decode("ascii")))
+        raw = f"{params.get('username', '')}:{params.get('password', '')}".encode("utf-8")
+        put("Authorization", "Basic " + base64.b64encode(raw).decode("ascii"))
     elif auth.type == "apikey":
         key, value = params.get("key", ""), params.get("value", "")
         if key and params.get("in", "header") == "query":
             url += ("&" if "?" in url else "?") + encode_query([(key, value)])
-        elif key and key.lower() not in names:
-            headers.append((key, value))
+        elif key:
+            put(key, value)
     elif auth.type == "digest":
         return url, (params.get("username", ""), params.get("password", ""))
     elif auth.type not in ("none", "inherit"):
-        warnings.append(f"auth type {auth.params.get('name', auth.type)!r} is not supported: sent without it")
+        notices.append(f"auth type {auth.params.get('name', auth.type)!r} is not supported: sent without it")
     return url, None
 
 
@@ -290,19 +444,27 @@ def prepare(
     be read. Raises :class:`rqrun.errors.SecretNotFound` for a missing vault key and
     :class:`rqrun.errors.InputError` for a body file that is refused or cannot be read.
     """
+    postman = bool(chain) and getattr(chain[0], "format", "") == "postman"
     method = renderer.render(request.method).strip().upper() or "GET"
-    url = _build_url(request, renderer)
+    url = _build_url(request, renderer, postman=postman)
     headers = _rows(request.headers, renderer)
-    content, content_type, preview = _body(request, renderer, method, _file_reader(files, chain, request))
-    if content_type and content_type.startswith("multipart/form-data; boundary="):
+    content, content_type, preview = _body(
+        request, renderer, method, _file_reader(files, chain, request), postman=postman
+    )
+    replaces = content_type and (
+        content_type.startswith("multipart/form-data; boundary=") or (postman and request.body.mode == "urlencoded")
+    )
+    if replaces:
         # Only this boundary parses the body: Newman, too, replaces whatever Content-Type the
-        # user wrote (wise-payouts sends form data under an x-www-form-urlencoded header).
+        # user wrote (wise-payouts sends form data under an x-www-form-urlencoded header), and
+        # for a urlencoded body it always sends application/x-www-form-urlencoded.
         headers = [(k, v) for k, v in headers if k.lower() != "content-type"]
         headers.append(("Content-Type", content_type))
     elif content_type and not any(k.lower() == "content-type" for k, _ in headers):
         headers.append(("Content-Type", content_type))
     warnings: list[str] = list(renderer.warnings)
-    url, digest = _apply_auth(effective_auth(chain, request), renderer, headers, url, warnings)
+    notices: list[str] = []
+    url, digest = _apply_auth(effective_auth(chain, request), renderer, headers, url, notices, replace=postman)
     return PreparedRequest(
         method=method,
         url=url,
@@ -313,4 +475,6 @@ def prepare(
         used_secrets=set(renderer.used_secrets),
         warnings=warnings,
         unresolved=set(renderer.unresolved),
+        notices=notices,
+        verbatim_target=postman,
     )

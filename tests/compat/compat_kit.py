@@ -25,8 +25,10 @@ from support.servers import RecordedRequest, RecordingServer, Reply
 
 __all__ = [
     "REALWORLD",
+    "FIXTURES",
     "EXPECTED_DIR",
     "CASES",
+    "FIXTURE_CASES",
     "Case",
     "CLIENT_DEFAULT_HEADERS",
     "rewrite_postman",
@@ -46,6 +48,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 #: The read-only inputs: never copied into the repository (the Requestly ones are AGPL-3.0).
 REALWORLD = REPO_ROOT.parent / "shared" / "realworld"
 EXPECTED_DIR = Path(__file__).resolve().parent / "expected"
+#: Small collections written here, one per Newman rule found; ``COMPAT_HOST`` stands for the server.
+FIXTURES = REPO_ROOT / "tests" / "fixtures" / "postman" / "compat"
 
 #: Headers each client adds by itself; they say nothing about the collection, so neither side's count.
 CLIENT_DEFAULT_HEADERS = frozenset(
@@ -74,10 +78,15 @@ class Case:
     reference: str = "newman"
     digest: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     digest_credentials: tuple[str, str] | None = None
+    folder: Path = REALWORLD
 
     @property
     def expected_path(self) -> Path:
         return EXPECTED_DIR / f"{self.name}.json"
+
+    @property
+    def source(self) -> Path:
+        return self.folder / self.collection
 
     @property
     def is_postman(self) -> bool:
@@ -111,6 +120,12 @@ CASES: tuple[Case, ...] = (
         reference="rqrun",
     ),
     Case("requestly-sample-collections-graphql", "requestly-sample-collections-graphql.json", reference="rqrun"),
+)
+
+#: The fixture collections: each request one rule of Newman's, confirmed by running Newman on it.
+FIXTURE_CASES: tuple[Case, ...] = tuple(
+    Case(f"fixture-{name}", f"{name}.postman_collection.json", folder=FIXTURES)
+    for name in ("request-rules", "loader-leniency")
 )
 
 
@@ -238,7 +253,7 @@ def freeze_dynamic(value: Any) -> Any:
 
 
 def uses_dynamic(case: Case) -> bool:
-    return bool(_DYNAMIC.search((REALWORLD / case.collection).read_text(encoding="utf-8")))
+    return bool(_DYNAMIC.search(case.source.read_text(encoding="utf-8")))
 
 
 def dynamic_pattern(expected: str) -> re.Pattern[str]:
@@ -251,8 +266,15 @@ def dynamic_pattern(expected: str) -> re.Pattern[str]:
 
 
 def rewrite(case: Case, base_url: str, *, strip_scripts: bool = True, freeze: bool = True) -> dict[str, Any]:
-    """The case's collection, re-hosted, stripped and frozen, ready to write into a temp folder."""
-    doc = json.loads((REALWORLD / case.collection).read_text(encoding="utf-8"))
+    """The case's collection, re-hosted, stripped and frozen, ready to write into a temp folder.
+
+    A fixture names its server ``COMPAT_HOST`` (so a URL can carry ``user:pass@``) and keeps
+    what it holds: it was written for the comparison."""
+    if case.folder == FIXTURES:
+        host = base_url.split("://", 1)[1]
+        doc = json.loads(case.source.read_text(encoding="utf-8").replace("COMPAT_HOST", host))
+        return freeze_dynamic(doc) if freeze else doc
+    doc = json.loads(case.source.read_text(encoding="utf-8"))
     if freeze:
         doc = freeze_dynamic(doc)
     if case.is_postman:
@@ -266,7 +288,7 @@ def script_count(case: Case) -> int:
     Postman: one per ``prerequest``/``test`` event with text; Requestly: one per non-empty
     ``preRequest``/``postResponse``.
     """
-    doc = json.loads((REALWORLD / case.collection).read_text(encoding="utf-8"))
+    doc = json.loads(case.source.read_text(encoding="utf-8"))
     count = 0
     if case.is_postman:
         def visit(node: dict[str, Any]) -> None:
@@ -366,6 +388,9 @@ def normalise(req: RecordedRequest, case: Case | None = None) -> dict[str, Any]:
         lowered = name.lower()
         if lowered in CLIENT_DEFAULT_HEADERS:
             continue
+        # Whitespace around a field value is not part of it (RFC 9110 5.5): Newman sends the
+        # space of ``Bearer {{empty}}``, h11 may not, and every server drops it.
+        value = value.strip(" \t")
         if lowered == "content-type":
             value = _BOUNDARY.sub(r"\1<boundary>", value)
         elif lowered == "authorization" and value.startswith("Digest "):
