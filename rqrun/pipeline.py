@@ -159,10 +159,13 @@ class RequestPipeline:
         names = sorted(n for n in prepared.unresolved if not n.startswith("vault:"))
         if not names:
             return
-        listed = ", ".join("{{" + n + "}}" for n in names)
         if self.options.strict_variables:
+            listed = ", ".join("{{" + n + "}}" for n in names)
             raise InvalidRequest(f"unresolved variables: {listed} (--strict-variables)")
-        warnings.append(f"unresolved variables left as written: {listed}")
+        # An unknown {{$name}} is said once a run (prepare's notices), not on every request.
+        plain = [n for n in names if not n.startswith("$")]
+        if plain:
+            warnings.append("unresolved variables left as written: " + ", ".join("{{" + n + "}}" for n in plain))
 
     # ---- send --------------------------------------------------------------------------------
 

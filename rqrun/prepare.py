@@ -463,7 +463,11 @@ def prepare(
     elif content_type and not any(k.lower() == "content-type" for k, _ in headers):
         headers.append(("Content-Type", content_type))
     warnings: list[str] = list(renderer.warnings)
-    notices: list[str] = []
+    notices = [
+        f"{{{{{name}}}}} is not a dynamic variable rqrun knows: sent as written"
+        for name in sorted(renderer.unresolved)
+        if name.startswith("$")
+    ]
     url, digest = _apply_auth(effective_auth(chain, request), renderer, headers, url, notices, replace=postman)
     return PreparedRequest(
         method=method,

@@ -261,7 +261,8 @@ def dynamic_pattern(expected: str) -> re.Pattern[str]:
     parts = re.split(r"dyn-(\w+)", expected)
     out = []
     for i, part in enumerate(parts):
-        out.append(re.escape(part) if i % 2 == 0 else f"(?:{_DYNAMIC_SHAPES.get(part, '.+?')})")
+        # A generated value never contains "{{": a literal {{$name}} left unrendered must not match.
+        out.append(re.escape(part) if i % 2 == 0 else f"(?:{_DYNAMIC_SHAPES.get(part, '(?:(?!{{).)+?')})")
     return re.compile("".join(out), re.DOTALL)
 
 
