@@ -27,7 +27,9 @@ __all__ = [
 ]
 
 BodyMode = Literal["none", "raw", "urlencoded", "formdata", "graphql", "file"]
-AuthType = Literal["inherit", "none", "apikey", "bearer", "basic", "digest", "oauth2", "unsupported"]
+AuthType = Literal[
+    "inherit", "none", "apikey", "bearer", "basic", "digest", "oauth2", "oauth1", "awsv4", "jwt", "hawk", "unsupported"
+]
 
 
 @dataclass
@@ -84,8 +86,8 @@ class Auth:
     """Authorization as written on a collection, folder or request.
 
     ``params`` by type: bearer ``token``; basic and digest ``username``, ``password``;
-    apikey ``key``, ``value``, ``in`` (``header`` or ``query``); oauth2 the grant's fields;
-    unsupported ``name`` (the format's own name for it).
+    apikey ``key``, ``value``, ``in`` (``header`` or ``query``); oauth2, oauth1, awsv4, jwt and
+    hawk Postman's own field names; unsupported ``name`` (the format's own name for it).
     """
 
     type: AuthType = "inherit"

@@ -14,9 +14,10 @@ import os
 import re
 import secrets
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence, TypeVar
 from urllib.parse import quote, urlsplit
 
+from rqrun.errors import InputError
 from rqrun.files import FileAccess
 from rqrun.model import Auth, Body, Folder, KeyValue, Request
 from rqrun.variables import Renderer
@@ -391,34 +392,54 @@ def _body(
     return None, None, None
 
 
+@dataclass
+class _Outgoing:
+    """What the signing auth types read and change: the request as built so far."""
+
+    method: str
+    url: str
+    headers: list[tuple[str, str]]
+    content: bytes | None
+    form: list[tuple[str, str]] | None  # rendered urlencoded rows, when that is the body
+    user_content_type: str  # the Content-Type the user wrote ("" if none); Hawk hashes under it
+    encode_query: bool = True
+
+
+#: OAuth 2.0 grants that need a person at a browser: without a saved token Newman sends no auth.
+_INTERACTIVE_GRANTS = frozenset({"authorization_code", "authorization_code_with_pkce", "implicit"})
+
+
 def _apply_auth(
-    auth: Auth,
-    renderer: Renderer,
-    headers: list[tuple[str, str]],
-    url: str,
-    notices: list[str],
-    *,
-    replace: bool = False,
-) -> tuple[str, tuple[str, str] | None]:
-    """Add the auth header or query parameter; returns the URL and digest credentials if any.
+    auth: Auth, renderer: Renderer, out: _Outgoing, notices: list[str], *, replace: bool = False, where: str = ""
+) -> tuple[str, bytes | None]:
+    """Add the auth to ``out.headers``, the URL or the body; returns the URL and the body.
 
     ``replace`` (Postman files): the auth's header replaces one of the same name the user
     wrote, as Newman does; otherwise (Requestly) the user's header wins.
     """
     params = {k: renderer.render(v) if isinstance(v, str) else v for k, v in auth.params.items()}
+    headers, url, content = out.headers, out.url, out.content
 
-    def put(name: str, value: str) -> None:
+    def put(name: str, value: str, *, force: bool = False) -> None:
         lowered = name.lower()
         if any(k.lower() == lowered for k, _ in headers):
-            if not replace:
+            if not (replace or force):
                 return
             headers[:] = [(k, v) for k, v in headers if k.lower() != lowered]
         headers.append((name, value))
+
+    def add_query(pairs: list[tuple[str, str]]) -> str:
+        encoded = newman_query(pairs, encode=out.encode_query)
+        return url + ("&" if "?" in url else "?") + encoded
 
     if auth.type == "bearer" or (auth.type == "oauth2" and params.get("accessToken")):
         token = params.get("token") or params.get("accessToken") or ""
         if token:
             put("Authorization", f"Bearer {token}")
+    elif auth.type == "oauth2":
+        grant = str(params.get("grant_type") or "authorization_code")
+        if grant in _INTERACTIVE_GRANTS:
+            notices.append(f"oauth2 {grant} auth has no saved access token: sent without auth (as Newman does)")
     elif auth.type == "basic":
         raw = f"{params.get('username', '')}:{params.get('password', '')}".encode("utf-8")
         put("Authorization", "Basic " + base64.b64encode(raw).decode("ascii"))
@@ -429,10 +450,70 @@ def _apply_auth(
         elif key:
             put(key, value)
     elif auth.type == "digest":
-        return url, (params.get("username", ""), params.get("password", ""))
+        from rqrun.authsign.digest import saved_header
+
+        saved = _signed(lambda: saved_header(params, out.method, url), "digest", where)
+        if saved:
+            put("Authorization", saved, force=True)
+    elif auth.type == "oauth1":
+        from rqrun.authsign import oauth1
+
+        if out.encode_query:
+            url = oauth1.reencode_query(url)
+        signed = _signed(lambda: oauth1.sign(params, out.method, url, out.form, content), "oauth1", where)
+        if signed is not None and signed.header:
+            put("Authorization", signed.header, force=True)
+        elif signed is not None and signed.form:
+            tail = encode_form(signed.form).encode("ascii")
+            content = content + b"&" + tail if content else tail
+        elif signed is not None and signed.query:
+            pairs = signed.query if not out.encode_query else [(oauth1.rfc3986(k), oauth1.rfc3986(v)) for k, v in signed.query]
+            url += ("&" if "?" in url else "?") + "&".join(f"{k}={v}" for k, v in pairs)
+    elif auth.type == "jwt":
+        from rqrun.authsign.jwt_bearer import make_token
+
+        token = _signed(lambda: make_token(params), "jwt", where)
+        if params.get("addTokenTo", "header") == "queryParam":
+            url = add_query([(params.get("queryParamKey") or "token", token)])
+        else:
+            prefix = params.get("headerPrefix")
+            prefix = "Bearer" if prefix is None else prefix
+            put("Authorization", f"{prefix} {token}" if prefix else token, force=True)
+    elif auth.type == "hawk":
+        from rqrun.authsign import hawk
+
+        def hawk_header() -> str | None:
+            algorithm = (params.get("algorithm") or "sha256").lower()
+            body_hash = None
+            if str(params.get("includePayloadHash", "")).lower() == "true" and content and algorithm in ("sha1", "sha256"):
+                body_hash = hawk.payload_hash(algorithm, out.user_content_type, content)
+            return hawk.header(params, out.method, url, body_hash)
+
+        value = _signed(hawk_header, "hawk", where)
+        if value:
+            put("Authorization", value, force=True)
+    elif auth.type == "awsv4":
+        from rqrun.authsign import awsv4
+
+        written = [(k, v) for k, v in headers if k.lower() != "content-type" or out.user_content_type]
+        signed_aws = _signed(lambda: awsv4.sign(params, out.method, url, written, content), "awsv4", where)
+        url = signed_aws.url
+        for name, value in signed_aws.headers:
+            put(name, value, force=True)
     elif auth.type not in ("none", "inherit"):
         notices.append(f"auth type {auth.params.get('name', auth.type)!r} is not supported: sent without it")
-    return url, None
+    return url, content
+
+
+_T = TypeVar("_T")
+
+
+def _signed(make: Callable[[], _T], kind: str, where: str) -> _T:
+    """Run a signer; a field it cannot use (a bad key, JSON that is not JSON) is an input error."""
+    try:
+        return make()
+    except ValueError as exc:
+        raise InputError(f"{kind} auth: {exc}", where=where or None) from None
 
 
 def prepare(
@@ -448,6 +529,7 @@ def prepare(
     method = renderer.render(request.method).strip().upper() or "GET"
     url = _build_url(request, renderer, postman=postman)
     headers = _rows(request.headers, renderer)
+    user_content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
     content, content_type, preview = _body(
         request, renderer, method, _file_reader(files, chain, request), postman=postman
     )
@@ -468,7 +550,20 @@ def prepare(
         for name in sorted(renderer.unresolved)
         if name.startswith("$")
     ]
-    url, digest = _apply_auth(effective_auth(chain, request), renderer, headers, url, notices, replace=postman)
+    auth = effective_auth(chain, request)
+    outgoing = _Outgoing(
+        method=method,
+        url=url,
+        headers=headers,
+        content=content,
+        form=_rows(request.body.urlencoded, renderer) if request.body.mode == "urlencoded" and content else None,
+        user_content_type=user_content_type,
+        encode_query=not request.settings.get("disable_url_encoding"),
+    )
+    url, content = _apply_auth(auth, renderer, outgoing, notices, replace=postman, where=_file_reader(files, chain, request).where)
+    digest = (auth.params.get("username", ""), auth.params.get("password", "")) if auth.type == "digest" else None
+    if digest is not None:
+        digest = (renderer.render(digest[0]), renderer.render(digest[1]))
     return PreparedRequest(
         method=method,
         url=url,

@@ -57,3 +57,30 @@ def test_bearer_of_an_empty_variable_is_sent(run_cli: RunCli, recording_server: 
     result = run_cli("run", path)
     assert result.code == 0, result
     assert recording_server.requests.last.header("Authorization") == "Bearer"
+
+
+def test_jwt_payload_that_is_not_json_is_an_input_error(
+    run_cli: RunCli, recording_server: RecordingServer, tmp_path: Path
+) -> None:
+    """A signing auth whose fields cannot be used fails before anything is sent: exit 3, one line."""
+    fields = [{"key": "algorithm", "value": "HS256"}, {"key": "secret", "value": "s"}, {"key": "payload", "value": "{nope"}]
+    path = _collection(tmp_path, [_get("signed", recording_server.url + "/a", auth={"type": "jwt", "jwt": fields})])
+    result = run_cli("run", path)
+    assert result.code == 3, result
+    assert "jwt auth: the JWT payload is not JSON" in result.output and "'signed'" in result.output
+    assert "Traceback" not in result.output
+    assert len(recording_server.requests) == 0
+
+
+def test_oauth2_authorization_code_without_a_token_goes_without_auth_once_said(
+    run_cli: RunCli, recording_server: RecordingServer, tmp_path: Path
+) -> None:
+    fields = [{"key": "grant_type", "value": "authorization_code"}, {"key": "accessTokenUrl", "value": "http://127.0.0.2:9/token"}]
+    path = _collection(tmp_path, [_get("a", recording_server.url + "/a"), _get("b", recording_server.url + "/b")],
+                       auth={"type": "oauth2", "oauth2": fields})
+    result = run_cli("run", path, "--reporters", "cli,json", "--reporter-json-export", tmp_path / "r.json")
+    assert result.code == 0, result
+    assert [r.header("Authorization") for r in recording_server.requests] == [None, None]
+    assert [w for w in _warnings(result) if "oauth2" in w] == [
+        "oauth2 authorization_code auth has no saved access token: sent without auth (as Newman does)"
+    ]
