@@ -18,6 +18,7 @@ from typing import Callable, Iterable, Sequence, TypeVar
 from urllib.parse import quote, urlsplit
 
 from rqrun.errors import InputError
+from rqrun import newman_wire
 from rqrun.files import FileAccess
 from rqrun.model import Auth, Body, Folder, KeyValue, Request
 from rqrun.variables import Renderer
@@ -28,8 +29,6 @@ __all__ = [
     "prepare",
     "encode_query",
     "encode_form",
-    "newman_query",
-    "strip_json_comments",
     "BODYLESS_METHODS",
 ]
 
@@ -125,55 +124,6 @@ def encode_query(pairs: Iterable[tuple[str, str | None]]) -> str:
     return "&".join(parts)
 
 
-#: What Newman percent-encodes in a query key or value (postman-url-encoder's query set and ``&``;
-#: ``=`` in keys): everything else, ``+`` and a lone ``%`` included, goes out as written.
-_NEWMAN_QUERY_ENCODE = frozenset(' "#\'<>&')
-
-
-def _pct(text: str, unsafe: frozenset[str]) -> str:
-    """``text`` with C0 controls, DEL, non-ASCII and ``unsafe`` percent-encoded (UTF-8)."""
-    out: list[str] = []
-    for char in text:
-        code = ord(char)
-        if code < 0x20 or code >= 0x7F or char in unsafe:
-            out.extend(f"%{b:02X}" for b in char.encode("utf-8", "surrogatepass"))
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-_NEWMAN_QUERY_TEXT = frozenset(' "#\'<>')
-_NEWMAN_KEY = _NEWMAN_QUERY_ENCODE | {"="}
-
-
-#: What Newman percent-encodes in a path (postman-url-encoder's path set); ``%`` stays.
-_NEWMAN_PATH_ENCODE = frozenset(' "#<>?`{}')
-
-
-def _newman_path(url: str) -> str:
-    """The URL with its path encoded as Newman encodes it; scheme, authority and query untouched."""
-    scheme_end = url.find("://")
-    start = scheme_end + 3 if scheme_end >= 0 else 0
-    slash = url.find("/", start)
-    if slash < 0:
-        return url
-    query_at = url.find("?", slash)
-    end = len(url) if query_at < 0 else query_at
-    return url[:slash] + _pct(url[slash:end], _NEWMAN_PATH_ENCODE) + url[end:]
-
-
-def newman_query(rows: Iterable[tuple[str, str | None]], *, encode: bool = True) -> str:
-    """A Postman query string as Newman writes it: every enabled row, an empty key or ``&&``
-    included; a bare key (value None) without ``=``; nothing encoded with ``disableUrlEncoding``."""
-    parts = []
-    for key, value in rows:
-        piece = _pct(key, _NEWMAN_KEY) if encode else key
-        if value is not None:
-            piece += "=" + (_pct(value, _NEWMAN_QUERY_ENCODE) if encode else value)
-        parts.append(piece)
-    return "&".join(parts)
-
-
 def encode_form(pairs: Iterable[tuple[str, str]]) -> str:
     """An ``application/x-www-form-urlencoded`` body as Newman sends it: everything but
     ``A-Z a-z 0-9 - _ . ~`` percent-encoded (space as ``%20``, ``%`` itself as ``%25``)."""
@@ -196,26 +146,6 @@ def _substitute_path_variables(url: str, variables: list[KeyValue], renderer: Re
     return head + _PATH_VARIABLE.sub(replace, rest)
 
 
-def _substitute_newman_path_variables(url: str, variables: list[KeyValue], renderer: Renderer) -> str:
-    """Newman's rule: a path segment that starts with ``:`` names a variable up to its first
-    ``.`` (``:id.json`` is ``id``); the rest of the segment stays."""
-    values = {kv.key: renderer.render(kv.value) for kv in variables if kv.key and kv.value}
-    if not values:
-        return url
-    scheme_end = url.find("://")
-    start = scheme_end + 3 if scheme_end >= 0 else 0
-    slash = url.find("/", start)
-    if slash < 0:
-        return url
-    segments = url[slash:].split("/")
-    for i, segment in enumerate(segments):
-        if segment.startswith(":"):
-            name = segment[1:].split(".", 1)[0]
-            if name in values:
-                segments[i] = values[name] + segment[1 + len(name) :]
-    return url[:slash] + "/".join(segments)
-
-
 def _rows(rows: Iterable[KeyValue], renderer: Renderer) -> list[tuple[str, str]]:
     return [(renderer.render(r.key), renderer.render(r.value)) for r in rows if r.enabled and r.key]
 
@@ -223,7 +153,8 @@ def _rows(rows: Iterable[KeyValue], renderer: Renderer) -> list[tuple[str, str]]
 def _build_url(request: Request, renderer: Renderer, *, postman: bool = False) -> str:
     url = renderer.render(request.url.strip())
     if postman:
-        url = _substitute_newman_path_variables(url, request.path_variables, renderer)
+        values = {kv.key: renderer.render(kv.value) for kv in request.path_variables if kv.key and kv.value}
+        url = newman_wire.substitute_path_variables(url, values)
     else:
         url = _substitute_path_variables(url, request.path_variables, renderer)
     if url and not _SCHEME.match(url):
@@ -233,60 +164,19 @@ def _build_url(request: Request, renderer: Renderer, *, postman: bool = False) -
     if postman:
         encode = not request.settings.get("disable_url_encoding")
         if encode:
-            base, existing_query = _newman_path(base), _pct(existing_query, _NEWMAN_QUERY_TEXT)
+            base, existing_query = newman_wire.encode_path(base), newman_wire.pct(existing_query, newman_wire.QUERY_TEXT)
         rows = [
             (renderer.render(r.key), None if r.bare else renderer.render(r.value)) for r in request.query if r.enabled
         ]
         if not rows:
             return f"{base}?{existing_query}" if sep else base
-        query = newman_query(rows, encode=encode)
+        query = newman_wire.newman_query(rows, encode=encode)
         return f"{base}?{existing_query}&{query}" if existing_query else f"{base}?{query}"
     query = encode_query(_rows(request.query, renderer))
     joined = "&".join(part for part in (existing_query, query) if part)
     if joined or (sep and not existing_query and not query):
         base = f"{base}?{joined}"
     return base
-
-
-def strip_json_comments(text: str) -> str:
-    """``//`` and ``/* */`` comments out of JSON text, as Newman does for a raw JSON body
-    (strip-json-comments without whitespace: a line comment keeps its line end, except the
-    ``\r`` of a ``\r\n``; text inside strings is never touched)."""
-    out: list[str] = []
-    i, n, start = 0, len(text), 0
-    in_string = False
-    while i < n:
-        char = text[i]
-        if in_string:
-            if char == "\\":
-                i += 2
-                continue
-            if char == '"':
-                in_string = False
-            i += 1
-            continue
-        if char == '"':
-            in_string = True
-            i += 1
-            continue
-        pair = text[i : i + 2]
-        if pair == "//":
-            out.append(text[start:i])
-            end = text.find("\n", i + 2)
-            if end < 0:
-                return "".join(out)
-            i = start = end
-            continue
-        if pair == "/*":
-            out.append(text[start:i])
-            end = text.find("*/", i + 2)
-            if end < 0:
-                return "".join(out)
-            i = start = end + 2
-            continue
-        i += 1
-    out.append(text[start:])
-    return "".join(out)
 
 
 def _multipart(parts: list[tuple[str, str | None, str | None, bytes]]) -> tuple[bytes, str]:
@@ -348,7 +238,7 @@ def _body(
     if body.mode == "raw":
         text = renderer.render(body.raw)
         if postman and body.content_type == "application/json" and ("//" in text or "/*" in text):
-            text = strip_json_comments(text)
+            text = newman_wire.strip_json_comments(text)
         if not text:
             return None, None, None
         return text.encode("utf-8"), body.content_type, text
@@ -429,7 +319,7 @@ def _apply_auth(
         headers.append((name, value))
 
     def add_query(pairs: list[tuple[str, str]]) -> str:
-        encoded = newman_query(pairs, encode=out.encode_query)
+        encoded = newman_wire.newman_query(pairs, encode=out.encode_query)
         return url + ("&" if "?" in url else "?") + encoded
 
     if auth.type == "bearer" or (auth.type == "oauth2" and params.get("accessToken")):

@@ -70,7 +70,7 @@ def test_graphql__empty_variables_are_left_out() -> None:
 # --- Postman files follow Newman; Requestly files keep Requestly's rules -------------------------
 
 from rqrun.model import Auth  # noqa: E402
-from rqrun.prepare import strip_json_comments  # noqa: E402
+from rqrun.newman_wire import strip_json_comments  # noqa: E402
 
 
 def _both(request: Request, **env: str) -> tuple[PreparedRequest, PreparedRequest]:

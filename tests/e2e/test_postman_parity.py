@@ -84,3 +84,11 @@ def test_oauth2_authorization_code_without_a_token_goes_without_auth_once_said(
     assert [w for w in _warnings(result) if "oauth2" in w] == [
         "oauth2 authorization_code auth has no saved access token: sent without auth (as Newman does)"
     ]
+
+
+def test_check_lists_unknown_dynamic_names(run_cli: RunCli, tmp_path: Path) -> None:
+    path = _collection(tmp_path, [_get("r", "http://127.0.0.1:9/x?q={{$nope}}&c={{$randomCity}}&d={{$randomLoremSlug}}")])
+    result = run_cli("check", path)
+    assert result.code == 1, result
+    assert "unknown dynamic variable {{$nope}}: r" in result.output
+    assert "randomCity" not in result.output and "randomLoremSlug" not in result.output
