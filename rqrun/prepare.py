@@ -382,6 +382,13 @@ def _apply_auth(
         value = _signed(hawk_header, "hawk", where)
         if value:
             put("Authorization", value, force=True)
+    elif auth.type == "edgegrid":
+        from rqrun.authsign import edgegrid
+
+        written = [(k, v) for k, v in headers if k.lower() != "content-type" or out.user_content_type]
+        value = _signed(lambda: edgegrid.header(params, out.method, url, written, content), "edgegrid", where)
+        if value:
+            put("Authorization", value, force=True)
     elif auth.type == "awsv4":
         from rqrun.authsign import awsv4
 
