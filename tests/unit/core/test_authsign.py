@@ -110,3 +110,25 @@ def test_hawk__needs_id_and_key_and_a_known_algorithm() -> None:
     value = hawk.header({"authId": "i", "authKey": "k", "timestamp": "1", "nonce": "n"}, "GET", "http://h/")
     assert value is not None and value.startswith('Hawk id="i", ts="1", nonce="n", mac="')
     assert json.dumps(value)  # one header line
+
+
+def test_signing_libraries_load_only_for_their_auth() -> None:
+    """Start-up and plain requests stay cheap: oauthlib, PyJWT and Faker load only when used."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from rqrun.model import Auth, Collection, Request\n"
+        "from rqrun.prepare import prepare\n"
+        "from rqrun.variables import Renderer, Scopes\n"
+        "chain = (Collection(id='c', name='C', format='postman'),)\n"
+        "def send(auth):\n"
+        "    prepare(Request(id='r', name='r', url='http://h/x', auth=auth), chain, Renderer(Scopes()))\n"
+        "    return sorted(m for m in ('oauthlib', 'jwt', 'faker') if m in sys.modules)\n"
+        "print(send(Auth('bearer', {'token': 't'})))\n"
+        "print(send(Auth('hawk', {'authId': 'i', 'authKey': 'k'})))\n"
+        "print(send(Auth('oauth1', {'consumerKey': 'k', 'consumerSecret': 's'})))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["[]", "[]", "['oauthlib']"]
