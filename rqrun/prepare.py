@@ -322,10 +322,22 @@ def _apply_auth(
         encoded = newman_wire.newman_query(pairs, encode=out.encode_query)
         return url + ("&" if "?" in url else "?") + encoded
 
-    if auth.type == "bearer" or (auth.type == "oauth2" and params.get("accessToken")):
-        token = params.get("token") or params.get("accessToken") or ""
+    if auth.type == "bearer":
+        token = params.get("token") or ""
         if token:
             put("Authorization", f"Bearer {token}")
+    elif auth.type == "oauth2" and params.get("accessToken"):
+        # Newman: a saved token goes in the header after ``headerPrefix`` (default Bearer), or
+        # as ``access_token`` in the query; a MAC token type is not sent at all.
+        token = str(params["accessToken"])
+        if str(params.get("tokenType") or "bearer").lower() == "mac":
+            pass
+        elif params.get("addTokenTo") == "queryParams":
+            url = add_query([("access_token", token)])
+        else:
+            prefix = params.get("headerPrefix")
+            prefix = "Bearer" if prefix is None else str(prefix).strip()
+            put("Authorization", f"{prefix} {token}" if prefix else token)
     elif auth.type == "oauth2":
         grant = str(params.get("grant_type") or "authorization_code")
         if grant in _INTERACTIVE_GRANTS:

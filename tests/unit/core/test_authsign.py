@@ -72,6 +72,7 @@ def test_jwt__key_signed_tokens_verify_with_pyjwt(algorithm: str) -> None:
     assert pyjwt.decode(token, private.public_key(), algorithms=[algorithm]) == {"sub": "a", "n": 2}
 
 
+@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
 def test_jwt__hmac_with_a_base64_secret() -> None:
     token = make_token({"algorithm": "HS512", "secret": "c2VjcmV0", "isSecretBase64Encoded": "true", "payload": ""})
     assert pyjwt.decode(token, b"secret", algorithms=["HS512"]) == {}
