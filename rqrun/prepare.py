@@ -454,11 +454,7 @@ def prepare(
     elif content_type and not any(k.lower() == "content-type" for k, _ in headers):
         headers.append(("Content-Type", content_type))
     warnings: list[str] = list(renderer.warnings)
-    notices = [
-        f"{{{{{name}}}}} is not a dynamic variable rqrun knows: sent as written"
-        for name in sorted(renderer.unresolved)
-        if name.startswith("$")
-    ]
+    notices: list[str] = []
     auth = effective_auth(chain, request)
     outgoing = _Outgoing(
         method=method,
@@ -469,7 +465,13 @@ def prepare(
         user_content_type=user_content_type,
         encode_query=not request.settings.get("disable_url_encoding"),
     )
-    url, content = _apply_auth(auth, renderer, outgoing, notices, replace=postman, where=_file_reader(files, chain, request).where)
+    where = _file_reader(files, chain, request).where
+    url, content = _apply_auth(auth, renderer, outgoing, notices, replace=postman, where=where)
+    notices += [  # said once a run by the pipeline, not on every request
+        f"{{{{{name}}}}} is not a dynamic variable rqrun knows: sent as written"
+        for name in sorted(renderer.unresolved)
+        if name.startswith("$")
+    ]
     digest = (auth.params.get("username", ""), auth.params.get("password", "")) if auth.type == "digest" else None
     if digest is not None:
         digest = (renderer.render(digest[0]), renderer.render(digest[1]))
