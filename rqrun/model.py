@@ -80,6 +80,7 @@ class Body:
     formdata: list[FormPart] = field(default_factory=list)
     graphql: GraphQL | None = None
     file: str | None = None  # absolute path of a binary body
+    strip_json_comments: bool = False  # Postman JSON: Newman sends it without // and /* */ comments
 
 
 @dataclass

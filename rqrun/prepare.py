@@ -237,7 +237,7 @@ def _body(
         return None, None, None
     if body.mode == "raw":
         text = renderer.render(body.raw)
-        if postman and body.content_type == "application/json" and ("//" in text or "/*" in text):
+        if body.strip_json_comments and ("//" in text or "/*" in text):
             text = newman_wire.strip_json_comments(text)
         if not text:
             return None, None, None

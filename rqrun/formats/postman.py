@@ -350,7 +350,12 @@ class _Loader:
             options = get_dict(obj, "options", loc)
             raw_options = get_dict(options, "raw", loc.key("options"))
             language = text(raw_options.get("language"), loc.key("options").key("raw").key("language"))
-            return Body("raw", raw=raw, content_type=_LANGUAGE_TYPES.get(language.lower(), "text/plain"))
+            return Body(
+                "raw",
+                raw=raw,
+                content_type=_LANGUAGE_TYPES.get(language.lower(), "text/plain"),
+                strip_json_comments=language.lower() == "json",
+            )
         if mode == "urlencoded":
             return Body("urlencoded", urlencoded=self.kv_list(obj.get("urlencoded"), loc.key("urlencoded")))
         if mode == "formdata":
@@ -414,6 +419,11 @@ class _Loader:
         method = text(req.get("method"), rloc.key("method"), "GET").strip().upper() or "GET"
         url, query, path_vars = self.url(req.get("url"), rloc.key("url"))
         body = self.body(req.get("body"), rloc.key("body"))
+        headers = self.kv_list(req.get("header"), rloc.key("header"))
+        if body.mode == "raw" and not body.strip_json_comments and not _raw_language(req.get("body")):
+            # No language declared: Newman goes by the Content-Type the user wrote.
+            declared = next((h.value for h in headers if h.enabled and h.key.lower() == "content-type"), "")
+            body.strip_json_comments = bool(_JSON_TYPE.match(declared))
         kind = "graphql" if body.mode == "graphql" else "http"
         settings = {**inherited, **self.settings(item.get("protocolProfileBehavior"), loc.key("protocolProfileBehavior"))}
         description = _description(req.get("description"), rloc.key("description")) or _description(
@@ -421,7 +431,7 @@ class _Loader:
         )
         return Request(
             rid, name, method, url,
-            self.kv_list(req.get("header"), rloc.key("header")),
+            headers,
             query, path_vars, body,
             self.auth(req.get("auth"), rloc.key("auth")),
             self.scripts(item.get("event"), loc.key("event"), where),
@@ -459,6 +469,17 @@ class _Loader:
             else:
                 raise iloc.error("item has neither 'request' nor 'item'")
         return result
+
+
+_JSON_TYPE = re.compile(r"^application/(\S+\+)?json")
+
+
+def _raw_language(body: object) -> str:
+    """``body.options.raw.language`` of a body :meth:`_Loader.body` has already checked."""
+    options = body.get("options") if isinstance(body, dict) else None
+    raw = options.get("raw") if isinstance(options, dict) else None
+    language = raw.get("language") if isinstance(raw, dict) else None
+    return language if isinstance(language, str) else ""
 
 
 def _query_rows_from_text(query: str | None) -> list[KeyValue]:
