@@ -197,9 +197,10 @@ class HttpClient:
             request = self._client.build_request(
                 prepared.method,
                 prepared.url,
-                headers=[(k, v if v.isascii() else v.encode("utf-8")) for k, v in prepared.headers],
+                headers=_wire_headers(prepared.headers),
                 content=prepared.content,
                 timeout=timeout,
+                extensions=_verbatim_target(prepared),
             )
             first_origin = _origin(request.url)
             hops = 0
@@ -266,7 +267,7 @@ class HttpClient:
             proposed.url,
             headers=headers,
             content=content if keeps_body else None,
-            extensions=proposed.extensions,
+            extensions={k: v for k, v in proposed.extensions.items() if k != "target"},
         )
 
     def _read_body(self, response: httpx.Response, started: float, timeout: float) -> tuple[bytes, int, bool]:
@@ -377,6 +378,35 @@ class _DeadlineStream:
 
     def get_extra_info(self, info: str) -> Any:
         return self._inner.get_extra_info(info)
+
+
+def _verbatim_target(prepared: PreparedRequest) -> dict[str, Any]:
+    """httpcore's ``target`` extension: the path and query as prepared, when the request asks
+    for it and they are already fit for the wire (httpx would drop ``/./`` and ``/../``)."""
+    if not prepared.verbatim_target:
+        return {}
+    url = prepared.url.partition("#")[0]
+    scheme_end = url.find("://")
+    rest = url[scheme_end + 3 :] if scheme_end >= 0 else url
+    cut = min((i for i in (rest.find("/"), rest.find("?")) if i >= 0), default=len(rest))
+    target = rest[cut:]
+    if target.startswith("?"):
+        target = "/" + target
+    if not target or not all(0x21 <= ord(c) <= 0x7E for c in target):
+        return {}  # empty, or characters httpx must still encode
+    return {"target": target.encode("ascii")}
+
+
+def _wire_headers(headers: Sequence[tuple[str, str]]) -> list[tuple[str, str | bytes]]:
+    """Headers as httpx takes them: non-ASCII values as UTF-8 bytes, and values without the
+    spaces or tabs around them. A field value never includes that whitespace (RFC 9110 5.5),
+    so ``Bearer {{empty}}`` rendered to ``Bearer `` means ``Bearer``; h11 refuses to send the
+    space, where Newman sends it and servers drop it."""
+    out: list[tuple[str, str | bytes]] = []
+    for key, value in headers:
+        value = value.strip(" \t")
+        out.append((key, value if value.isascii() else value.encode("utf-8")))
+    return out
 
 
 def _tls_context(verify: bool, cert: str | None, key: str | None, extra_ca: str | None) -> Any:

@@ -27,17 +27,24 @@ __all__ = [
 ]
 
 BodyMode = Literal["none", "raw", "urlencoded", "formdata", "graphql", "file"]
-AuthType = Literal["inherit", "none", "apikey", "bearer", "basic", "digest", "oauth2", "unsupported"]
+AuthType = Literal[
+    "inherit", "none", "apikey", "bearer", "basic", "digest", "oauth2", "oauth1", "awsv4", "jwt", "hawk", "edgegrid",
+    "unsupported",
+]
 
 
 @dataclass
 class KeyValue:
-    """A header, query parameter, path variable or urlencoded row."""
+    """A header, query parameter, path variable or urlencoded row.
+
+    ``bare`` marks a query key written with no ``=`` (``?WSDL``): Postman sends it so.
+    """
 
     key: str
     value: str = ""
     enabled: bool = True
     description: str = ""
+    bare: bool = False
 
 
 @dataclass
@@ -73,6 +80,7 @@ class Body:
     formdata: list[FormPart] = field(default_factory=list)
     graphql: GraphQL | None = None
     file: str | None = None  # absolute path of a binary body
+    strip_json_comments: bool = False  # Postman JSON: Newman sends it without // and /* */ comments
 
 
 @dataclass
@@ -80,8 +88,8 @@ class Auth:
     """Authorization as written on a collection, folder or request.
 
     ``params`` by type: bearer ``token``; basic and digest ``username``, ``password``;
-    apikey ``key``, ``value``, ``in`` (``header`` or ``query``); oauth2 the grant's fields;
-    unsupported ``name`` (the format's own name for it).
+    apikey ``key``, ``value``, ``in`` (``header`` or ``query``); oauth2, oauth1, awsv4, jwt and
+    hawk Postman's own field names; unsupported ``name`` (the format's own name for it).
     """
 
     type: AuthType = "inherit"

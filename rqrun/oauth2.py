@@ -28,8 +28,16 @@ EXPIRY_SKEW_S = 5.0
 _GRANTS = {"client_credentials": "client_credentials", "password": "password", "password_credentials": "password"}
 
 
+#: Grants that need a person at a browser: with no saved token the request goes without auth.
+INTERACTIVE_GRANTS = frozenset({"authorization_code", "authorization_code_with_pkce", "implicit"})
+
+
 def needs_token(params: Mapping[str, Any]) -> bool:
-    """An oauth2 auth with a token URL and no fixed access token: rqrun fetches one."""
+    """An oauth2 auth with a token URL and no fixed access token: rqrun fetches one, except for
+    the interactive grants, which Newman too sends without auth (prepare says so once a run)."""
+    grant = str(params.get("grant_type") or "")
+    if grant in INTERACTIVE_GRANTS:
+        return False
     return bool(params.get("accessTokenUrl")) and not params.get("accessToken")
 
 

@@ -73,6 +73,7 @@ class RequestPipeline:
         self._http: HttpClient | None = None
         self._oauth: OAuth2Tokens | None = None
         self._lock = threading.RLock()
+        self._notices: set[str] = set()
 
     # ---- resources ---------------------------------------------------------------------------
 
@@ -138,6 +139,10 @@ class RequestPipeline:
         prepared = prepare(template, chain, renderer, files=self.files)
         self.redactor.add_header_credentials(prepared.headers)
         warnings.extend(prepared.warnings)
+        with self._lock:  # said on the first request they concern, not on every one
+            fresh = [n for n in prepared.notices if n not in self._notices]
+            self._notices.update(fresh)
+        warnings.extend(fresh)
         _check_target(prepared.url)
         self._check_unresolved(prepared, warnings)
         keys = [(key, self.vault.hosts(key)) for key in sorted(prepared.used_secrets)]
@@ -154,10 +159,13 @@ class RequestPipeline:
         names = sorted(n for n in prepared.unresolved if not n.startswith("vault:"))
         if not names:
             return
-        listed = ", ".join("{{" + n + "}}" for n in names)
         if self.options.strict_variables:
+            listed = ", ".join("{{" + n + "}}" for n in names)
             raise InvalidRequest(f"unresolved variables: {listed} (--strict-variables)")
-        warnings.append(f"unresolved variables left as written: {listed}")
+        # An unknown {{$name}} is said once a run (prepare's notices), not on every request.
+        plain = [n for n in names if not n.startswith("$")]
+        if plain:
+            warnings.append("unresolved variables left as written: " + ", ".join("{{" + n + "}}" for n in plain))
 
     # ---- send --------------------------------------------------------------------------------
 

@@ -14,9 +14,11 @@ import os
 import re
 import secrets
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence, TypeVar
 from urllib.parse import quote, urlsplit
 
+from rqrun.errors import InputError
+from rqrun import newman_wire
 from rqrun.files import FileAccess
 from rqrun.model import Auth, Body, Folder, KeyValue, Request
 from rqrun.variables import Renderer
@@ -56,6 +58,11 @@ class PreparedRequest:
     used_secrets: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     unresolved: set[str] = field(default_factory=set)
+    #: Warnings about the collection rather than this request: the pipeline says each once a run.
+    notices: list[str] = field(default_factory=list)
+    #: Send the URL's path and query exactly as written (Newman keeps ``/./`` and ``/../``);
+    #: otherwise the HTTP client normalises them, as a browser (Requestly) does.
+    verbatim_target: bool = False
 
     @property
     def host(self) -> str:
@@ -143,13 +150,28 @@ def _rows(rows: Iterable[KeyValue], renderer: Renderer) -> list[tuple[str, str]]
     return [(renderer.render(r.key), renderer.render(r.value)) for r in rows if r.enabled and r.key]
 
 
-def _build_url(request: Request, renderer: Renderer) -> str:
+def _build_url(request: Request, renderer: Renderer, *, postman: bool = False) -> str:
     url = renderer.render(request.url.strip())
-    url = _substitute_path_variables(url, request.path_variables, renderer)
+    if postman:
+        values = {kv.key: renderer.render(kv.value) for kv in request.path_variables if kv.key and kv.value}
+        url = newman_wire.substitute_path_variables(url, values)
+    else:
+        url = _substitute_path_variables(url, request.path_variables, renderer)
     if url and not _SCHEME.match(url):
         url = "http://" + url
     url, _, fragment = url.partition("#")
     base, sep, existing_query = url.partition("?")
+    if postman:
+        encode = not request.settings.get("disable_url_encoding")
+        if encode:
+            base, existing_query = newman_wire.encode_path(base), newman_wire.pct(existing_query, newman_wire.QUERY_TEXT)
+        rows = [
+            (renderer.render(r.key), None if r.bare else renderer.render(r.value)) for r in request.query if r.enabled
+        ]
+        if not rows:
+            return f"{base}?{existing_query}" if sep else base
+        query = newman_wire.newman_query(rows, encode=encode)
+        return f"{base}?{existing_query}&{query}" if existing_query else f"{base}?{query}"
     query = encode_query(_rows(request.query, renderer))
     joined = "&".join(part for part in (existing_query, query) if part)
     if joined or (sep and not existing_query and not query):
@@ -207,7 +229,7 @@ def _graphql_body(body: Body, renderer: Renderer) -> str:
 
 
 def _body(
-    request: Request, renderer: Renderer, method: str, read_file: _FileReader
+    request: Request, renderer: Renderer, method: str, read_file: _FileReader, *, postman: bool = False
 ) -> tuple[bytes | None, str | None, str | None]:
     """(content, content type, text preview) of the request body."""
     body = request.body
@@ -215,6 +237,8 @@ def _body(
         return None, None, None
     if body.mode == "raw":
         text = renderer.render(body.raw)
+        if body.strip_json_comments and ("//" in text or "/*" in text):
+            text = newman_wire.strip_json_comments(text)
         if not text:
             return None, None, None
         return text.encode("utf-8"), body.content_type, text
@@ -234,7 +258,11 @@ def _body(
             if not part.enabled or not part.key:
                 continue
             key = renderer.render(part.key)
-            if part.kind == "file":
+            if part.kind == "file" and not part.files and postman:
+                # Newman sends a file row with no file as an empty part named ``filename=""``.
+                parts.append((key, "", None, b""))
+                preview.append(f"{key}=@")
+            elif part.kind == "file":
                 for path in part.files:
                     filename = os.path.basename(path)
                     ctype = part.content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
@@ -254,31 +282,147 @@ def _body(
     return None, None, None
 
 
+@dataclass
+class _Outgoing:
+    """What the signing auth types read and change: the request as built so far."""
+
+    method: str
+    url: str
+    headers: list[tuple[str, str]]
+    content: bytes | None
+    form: list[tuple[str, str]] | None  # rendered urlencoded rows, when that is the body
+    user_content_type: str  # the Content-Type the user wrote ("" if none); Hawk hashes under it
+    encode_query: bool = True
+
+
+#: OAuth 2.0 grants that need a person at a browser: without a saved token Newman sends no auth.
+_INTERACTIVE_GRANTS = frozenset({"authorization_code", "authorization_code_with_pkce", "implicit"})
+
+
 def _apply_auth(
-    auth: Auth, renderer: Renderer, headers: list[tuple[str, str]], url: str, warnings: list[str]
-) -> tuple[str, tuple[str, str] | None]:
-    """Add the auth header or query parameter; returns the URL and digest credentials if any."""
+    auth: Auth, renderer: Renderer, out: _Outgoing, notices: list[str], *, replace: bool = False, where: str = ""
+) -> tuple[str, bytes | None]:
+    """Add the auth to ``out.headers``, the URL or the body; returns the URL and the body.
+
+    ``replace`` (Postman files): the auth's header replaces one of the same name the user
+    wrote, as Newman does; otherwise (Requestly) the user's header wins.
+    """
     params = {k: renderer.render(v) if isinstance(v, str) else v for k, v in auth.params.items()}
-    names = {k.lower() for k, _ in headers}
-    if auth.type == "bearer" or (auth.type == "oauth2" and params.get("accessToken")):
-        token = params.get("token") or params.get("accessToken") or ""
-        if token and "authorization" not in names:
-            headers.append(("Authorization", f"Bearer {token}"))
+    headers, url, content = out.headers, out.url, out.content
+
+    def put(name: str, value: str, *, force: bool = False) -> None:
+        lowered = name.lower()
+        if any(k.lower() == lowered for k, _ in headers):
+            if not (replace or force):
+                return
+            headers[:] = [(k, v) for k, v in headers if k.lower() != lowered]
+        headers.append((name, value))
+
+    def add_query(pairs: list[tuple[str, str]]) -> str:
+        encoded = newman_wire.newman_query(pairs, encode=out.encode_query)
+        return url + ("&" if "?" in url else "?") + encoded
+
+    if auth.type == "bearer":
+        token = params.get("token") or ""
+        if token:
+            put("Authorization", f"Bearer {token}")
+    elif auth.type == "oauth2" and params.get("accessToken"):
+        # Newman: a saved token goes in the header after ``headerPrefix`` (default Bearer), or
+        # as ``access_token`` in the query; a MAC token type is not sent at all.
+        token = str(params["accessToken"])
+        if str(params.get("tokenType") or "bearer").lower() == "mac":
+            pass
+        elif params.get("addTokenTo") == "queryParams":
+            url = add_query([("access_token", token)])
+        else:
+            prefix = params.get("headerPrefix")
+            prefix = "Bearer" if prefix is None else str(prefix).strip()
+            put("Authorization", f"{prefix} {token}" if prefix else token)
+    elif auth.type == "oauth2":
+        grant = str(params.get("grant_type") or "authorization_code")
+        if grant in _INTERACTIVE_GRANTS:
+            notices.append(f"oauth2 {grant} auth has no saved access token: sent without auth (as Newman does)")
     elif auth.type == "basic":
-        if "authorization" not in names:
-            raw = f"{params.get('username', '')}:{params.get('password', '')}".encode("utf-8")
-            headers.append(("Authorization", "Basic " + base64.b64encode(raw).decode("ascii")))
+        raw = f"{params.get('username', '')}:{params.get('password', '')}".encode("utf-8")
+        put("Authorization", "Basic " + base64.b64encode(raw).decode("ascii"))
     elif auth.type == "apikey":
         key, value = params.get("key", ""), params.get("value", "")
         if key and params.get("in", "header") == "query":
             url += ("&" if "?" in url else "?") + encode_query([(key, value)])
-        elif key and key.lower() not in names:
-            headers.append((key, value))
+        elif key:
+            put(key, value)
     elif auth.type == "digest":
-        return url, (params.get("username", ""), params.get("password", ""))
+        from rqrun.authsign.digest import saved_header
+
+        saved = _signed(lambda: saved_header(params, out.method, url), "digest", where)
+        if saved:
+            put("Authorization", saved, force=True)
+    elif auth.type == "oauth1":
+        from rqrun.authsign import oauth1
+
+        if out.encode_query:
+            url = oauth1.reencode_query(url)
+        signed = _signed(lambda: oauth1.sign(params, out.method, url, out.form, content), "oauth1", where)
+        if signed is not None and signed.header:
+            put("Authorization", signed.header, force=True)
+        elif signed is not None and signed.form:
+            tail = encode_form(signed.form).encode("ascii")
+            content = content + b"&" + tail if content else tail
+        elif signed is not None and signed.query:
+            pairs = signed.query if not out.encode_query else [(oauth1.rfc3986(k), oauth1.rfc3986(v)) for k, v in signed.query]
+            url += ("&" if "?" in url else "?") + "&".join(f"{k}={v}" for k, v in pairs)
+    elif auth.type == "jwt":
+        from rqrun.authsign.jwt_bearer import make_token
+
+        token = _signed(lambda: make_token(params), "jwt", where)
+        if params.get("addTokenTo", "header") == "queryParam":
+            url = add_query([(params.get("queryParamKey") or "token", token)])
+        else:
+            prefix = params.get("headerPrefix")
+            prefix = "Bearer" if prefix is None else prefix
+            put("Authorization", f"{prefix} {token}" if prefix else token, force=True)
+    elif auth.type == "hawk":
+        from rqrun.authsign import hawk
+
+        def hawk_header() -> str | None:
+            algorithm = (params.get("algorithm") or "sha256").lower()
+            body_hash = None
+            if str(params.get("includePayloadHash", "")).lower() == "true" and content and algorithm in ("sha1", "sha256"):
+                body_hash = hawk.payload_hash(algorithm, out.user_content_type, content)
+            return hawk.header(params, out.method, url, body_hash)
+
+        value = _signed(hawk_header, "hawk", where)
+        if value:
+            put("Authorization", value, force=True)
+    elif auth.type == "edgegrid":
+        from rqrun.authsign import edgegrid
+
+        written = [(k, v) for k, v in headers if k.lower() != "content-type" or out.user_content_type]
+        value = _signed(lambda: edgegrid.header(params, out.method, url, written, content), "edgegrid", where)
+        if value:
+            put("Authorization", value, force=True)
+    elif auth.type == "awsv4":
+        from rqrun.authsign import awsv4
+
+        written = [(k, v) for k, v in headers if k.lower() != "content-type" or out.user_content_type]
+        signed_aws = _signed(lambda: awsv4.sign(params, out.method, url, written, content), "awsv4", where)
+        url = signed_aws.url
+        for name, value in signed_aws.headers:
+            put(name, value, force=True)
     elif auth.type not in ("none", "inherit"):
-        warnings.append(f"auth type {auth.params.get('name', auth.type)!r} is not supported: sent without it")
-    return url, None
+        notices.append(f"auth type {auth.params.get('name', auth.type)!r} is not supported: sent without it")
+    return url, content
+
+
+_T = TypeVar("_T")
+
+
+def _signed(make: Callable[[], _T], kind: str, where: str) -> _T:
+    """Run a signer; a field it cannot use (a bad key, JSON that is not JSON) is an input error."""
+    try:
+        return make()
+    except ValueError as exc:
+        raise InputError(f"{kind} auth: {exc}", where=where or None) from None
 
 
 def prepare(
@@ -290,19 +434,47 @@ def prepare(
     be read. Raises :class:`rqrun.errors.SecretNotFound` for a missing vault key and
     :class:`rqrun.errors.InputError` for a body file that is refused or cannot be read.
     """
+    postman = bool(chain) and getattr(chain[0], "format", "") == "postman"
     method = renderer.render(request.method).strip().upper() or "GET"
-    url = _build_url(request, renderer)
+    url = _build_url(request, renderer, postman=postman)
     headers = _rows(request.headers, renderer)
-    content, content_type, preview = _body(request, renderer, method, _file_reader(files, chain, request))
-    if content_type and content_type.startswith("multipart/form-data; boundary="):
+    user_content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
+    content, content_type, preview = _body(
+        request, renderer, method, _file_reader(files, chain, request), postman=postman
+    )
+    replaces = content_type and (
+        content_type.startswith("multipart/form-data; boundary=") or (postman and request.body.mode == "urlencoded")
+    )
+    if replaces:
         # Only this boundary parses the body: Newman, too, replaces whatever Content-Type the
-        # user wrote (wise-payouts sends form data under an x-www-form-urlencoded header).
+        # user wrote (wise-payouts sends form data under an x-www-form-urlencoded header), and
+        # for a urlencoded body it always sends application/x-www-form-urlencoded.
         headers = [(k, v) for k, v in headers if k.lower() != "content-type"]
         headers.append(("Content-Type", content_type))
     elif content_type and not any(k.lower() == "content-type" for k, _ in headers):
         headers.append(("Content-Type", content_type))
     warnings: list[str] = list(renderer.warnings)
-    url, digest = _apply_auth(effective_auth(chain, request), renderer, headers, url, warnings)
+    notices: list[str] = []
+    auth = effective_auth(chain, request)
+    outgoing = _Outgoing(
+        method=method,
+        url=url,
+        headers=headers,
+        content=content,
+        form=_rows(request.body.urlencoded, renderer) if request.body.mode == "urlencoded" and content else None,
+        user_content_type=user_content_type,
+        encode_query=not request.settings.get("disable_url_encoding"),
+    )
+    where = _file_reader(files, chain, request).where
+    url, content = _apply_auth(auth, renderer, outgoing, notices, replace=postman, where=where)
+    notices += [  # said once a run by the pipeline, not on every request
+        f"{{{{{name}}}}} is not a dynamic variable rqrun knows: sent as written"
+        for name in sorted(renderer.unresolved)
+        if name.startswith("$")
+    ]
+    digest = (auth.params.get("username", ""), auth.params.get("password", "")) if auth.type == "digest" else None
+    if digest is not None:
+        digest = (renderer.render(digest[0]), renderer.render(digest[1]))
     return PreparedRequest(
         method=method,
         url=url,
@@ -313,4 +485,6 @@ def prepare(
         used_secrets=set(renderer.used_secrets),
         warnings=warnings,
         unresolved=set(renderer.unresolved),
+        notices=notices,
+        verbatim_target=postman,
     )

@@ -138,7 +138,8 @@ def check(ctx: click.Context, collection: str, **params: Any) -> int:
         code = max(code, ExitCode.INPUT)
     for name, paths in sorted(unresolved.items()):
         note = " (set by a script)" if name in set_by_scripts else ""
-        echo(f"unresolved {{{{{name}}}}}{note}: {', '.join(sorted(set(paths)))}")
+        what = "unknown dynamic variable" if name.startswith("$") else "unresolved"
+        echo(f"{what} {{{{{name}}}}}{note}: {', '.join(sorted(set(paths)))}")
         if not note:
             code = max(code, ExitCode.TESTS_FAILED)
     if code == ExitCode.OK:

@@ -20,7 +20,6 @@ from rqrun.formats._reading import (
     flag,
     get_dict,
     opt_text,
-    parse_query,
     split_url,
     text,
 )
@@ -43,6 +42,19 @@ from rqrun.model import (
 
 __all__ = ["load_postman", "looks_like_postman"]
 
+
+def _lenient(loc: Loc, message: str) -> None:
+    """Warn about something Newman runs but the schema does not allow (rqrun runs it too).
+
+    The warning goes through the loaders' warning sink when the build has one
+    (``rqrun.formats._warnings``); without it the file simply loads, as in Newman.
+    """
+    try:
+        from rqrun.formats._warnings import warn  # type: ignore[import-not-found]
+    except ImportError:
+        return
+    warn(loc, message, "lenient")
+
 # What postman-runtime sends as Content-Type for a raw body with no such header.
 _LANGUAGE_TYPES = {
     "json": "application/json",
@@ -51,7 +63,7 @@ _LANGUAGE_TYPES = {
     "text": "text/plain",
     "javascript": "application/javascript",
 }
-_KNOWN_AUTH = {"basic", "bearer", "apikey", "digest", "oauth2"}
+_KNOWN_AUTH = {"basic", "bearer", "apikey", "digest", "oauth2", "oauth1", "awsv4", "jwt", "hawk", "edgegrid"}
 _SETTING_NAMES = {
     "followRedirects": "follow_redirects",
     "disableBodyPruning": "disable_body_pruning",
@@ -94,7 +106,10 @@ def _check_row(row: dict[str, Any], loc: Loc, known: frozenset[str]) -> None:
 
 
 def looks_like_postman(doc: object) -> bool:
-    """A v2.x collection has ``info`` with a Postman schema, or ``info`` next to ``item``."""
+    """A v2.x collection has ``info`` with a Postman schema, or ``info`` next to ``item``;
+    Newman also runs a bare ``{"item": [...]}``."""
+    if isinstance(doc, dict) and "info" not in doc and isinstance(doc.get("item"), list):
+        return True
     if not isinstance(doc, dict) or not isinstance(doc.get("info"), dict):
         return False
     schema = doc["info"].get("schema")
@@ -232,6 +247,9 @@ class _Loader:
         """``event`` entries: ``prerequest`` and ``test``, ``exec`` as lines or one string."""
         found: dict[str, list[str]] = {"prerequest": [], "test": []}
         language: dict[str, str] = {}
+        if isinstance(value, dict):
+            _lenient(loc, "'event' is one object, not a list of them (read as a list of one, as Newman does)")
+            value = [value]
         for i, event in enumerate([] if value is None else as_list(value, loc)):
             eloc = loc.at(i)
             event = as_dict(event, eloc)
@@ -280,7 +298,7 @@ class _Loader:
             return "", [], []
         if isinstance(value, str):
             base, query = split_url(value.strip())
-            return base, [KeyValue(k, v) for k, v in parse_query(query or "")], []
+            return base, _query_rows_from_text(query), []
         obj = as_dict(value, loc)
         check_keys(obj, loc, _URL_KEYS, _ALIASES)
         path_vars = self.kv_list(obj.get("variable"), loc.key("variable"))
@@ -289,10 +307,32 @@ class _Loader:
         else:
             base, query_text = self._url_from_parts(obj, loc), None
         if "query" in obj and obj["query"] is not None:
-            query = self.kv_list(obj["query"], loc.key("query"))
+            query = self.query_rows(obj["query"], loc.key("query"))
         else:
-            query = [KeyValue(k, v) for k, v in parse_query(query_text or "")]
+            query = _query_rows_from_text(query_text)
         return base, query, path_vars
+
+    def query_rows(self, value: object, loc: Loc) -> list[KeyValue]:
+        """URL-object ``query`` rows as Newman sends them: a null value is a bare key
+        (``?WSDL``), and a row with no key and no value is an empty piece (``&&``)."""
+        rows: list[KeyValue] = []
+        for i, row in enumerate(as_list(value, loc)):
+            rloc = loc.at(i)
+            if isinstance(row, str):
+                rows.extend(_query_rows_from_text(row))
+                continue
+            row = as_dict(row, rloc)
+            raw_value = row.get("value")
+            rows.append(
+                KeyValue(
+                    text(row.get("key"), rloc.key("key")),
+                    "" if raw_value is None else _value_text(raw_value, rloc.key("value")),
+                    _enabled(row, rloc),
+                    _description(row.get("description"), rloc.key("description")),
+                    bare=raw_value is None,
+                )
+            )
+        return rows
 
     def _url_from_parts(self, obj: dict[str, Any], loc: Loc) -> str:
         """``protocol://host:port/path``, as Newman rebuilds it; with no protocol, none is added."""
@@ -313,6 +353,12 @@ class _Loader:
         port = text(obj.get("port"), loc.key("port"))
         path = segments("path", "/")
         url = f"{protocol}://" if protocol else ""
+        auth = obj.get("auth")
+        if isinstance(auth, dict) and (auth.get("user") or auth.get("password")):
+            # ``user:password@`` kept in the URL: the HTTP layer sends it as Basic auth, as Newman does.
+            url += text(auth.get("user"), loc.key("auth").key("user"))
+            password = auth.get("password")
+            url += f":{text(password, loc.key('auth').key('password'))}@" if password is not None else "@"
         url += host
         if port:
             url += f":{port}"
@@ -338,7 +384,12 @@ class _Loader:
             options = get_dict(obj, "options", loc)
             raw_options = get_dict(options, "raw", loc.key("options"))
             language = text(raw_options.get("language"), loc.key("options").key("raw").key("language"))
-            return Body("raw", raw=raw, content_type=_LANGUAGE_TYPES.get(language.lower(), "text/plain"))
+            return Body(
+                "raw",
+                raw=raw,
+                content_type=_LANGUAGE_TYPES.get(language.lower(), "text/plain"),
+                strip_json_comments=language.lower() == "json",
+            )
         if mode == "urlencoded":
             return Body("urlencoded", urlencoded=self.kv_list(obj.get("urlencoded"), loc.key("urlencoded")))
         if mode == "formdata":
@@ -363,9 +414,10 @@ class _Loader:
                 opt_text(gql.get("operationName"), gloc.key("operationName")) or None,
             )
             return Body("graphql", graphql=graphql, content_type="application/json")
-        raise loc.key("mode").error(
-            f"unknown body mode {mode!r}", hint="expected raw, urlencoded, formdata, file or graphql"
-        )
+        # Newman runs an unknown mode: a ``raw`` text beside it goes out as text/plain, else nothing.
+        _lenient(loc.key("mode"), f"unknown body mode {mode!r} (expected raw, urlencoded, formdata, file or graphql)")
+        raw = obj.get("raw")
+        return Body("raw", raw=raw, content_type="text/plain") if isinstance(raw, str) and raw else Body()
 
     def form_parts(self, value: object, loc: Loc) -> list[FormPart]:
         """``formdata`` entries: text, or file with ``src`` as one path or a list."""
@@ -403,6 +455,11 @@ class _Loader:
         method = text(req.get("method"), rloc.key("method"), "GET").strip().upper() or "GET"
         url, query, path_vars = self.url(req.get("url"), rloc.key("url"))
         body = self.body(req.get("body"), rloc.key("body"))
+        headers = self.kv_list(req.get("header"), rloc.key("header"))
+        if body.mode == "raw" and not body.strip_json_comments and not _raw_language(req.get("body")):
+            # No language declared: Newman goes by the Content-Type the user wrote.
+            declared = next((h.value for h in headers if h.enabled and h.key.lower() == "content-type"), "")
+            body.strip_json_comments = bool(_JSON_TYPE.match(declared))
         kind = "graphql" if body.mode == "graphql" else "http"
         settings = {**inherited, **self.settings(item.get("protocolProfileBehavior"), loc.key("protocolProfileBehavior"))}
         description = _description(req.get("description"), rloc.key("description")) or _description(
@@ -410,7 +467,7 @@ class _Loader:
         )
         return Request(
             rid, name, method, url,
-            self.kv_list(req.get("header"), rloc.key("header")),
+            headers,
             query, path_vars, body,
             self.auth(req.get("auth"), rloc.key("auth")),
             self.scripts(item.get("event"), loc.key("event"), where),
@@ -454,6 +511,29 @@ class _Loader:
         return result
 
 
+_JSON_TYPE = re.compile(r"^application/(\S+\+)?json")
+
+
+def _raw_language(body: object) -> str:
+    """``body.options.raw.language`` of a body :meth:`_Loader.body` has already checked."""
+    options = body.get("options") if isinstance(body, dict) else None
+    raw = options.get("raw") if isinstance(options, dict) else None
+    language = raw.get("language") if isinstance(raw, dict) else None
+    return language if isinstance(language, str) else ""
+
+
+def _query_rows_from_text(query: str | None) -> list[KeyValue]:
+    """A written query string as Newman splits it: every ``&`` piece kept, a piece without
+    ``=`` a bare key, and ``?`` with nothing after it one empty piece (sent as ``?``)."""
+    if query is None:
+        return []
+    rows = []
+    for piece in query.split("&"):
+        key, sep, value = piece.partition("=")
+        rows.append(KeyValue(key, value, bare=not sep))
+    return rows
+
+
 def _stable_id(path: str, index_path: str, names: str) -> str:
     """An id for items that carry none: the same file gives the same ids on every load."""
     digest = hashlib.sha1(f"{os.path.basename(path)}\0{index_path}\0{names}".encode("utf-8", "surrogatepass")).hexdigest()
@@ -463,7 +543,9 @@ def _stable_id(path: str, index_path: str, names: str) -> str:
 def load_postman(path: str, doc: dict[str, Any]) -> Collection:
     """A Postman v2.0/v2.1 collection; collection-level auth, variables and events become the root's."""
     loc = Loc(path)
-    info = as_dict(doc.get("info"), loc.key("info"))
+    if doc.get("info") is None:
+        _lenient(loc, "no 'info' block (named after the file, as Newman runs it)")
+    info = as_dict(doc.get("info") or {}, loc.key("info"))
     iloc = loc.key("info")
     schema = text(info.get("schema"), iloc.key("schema"))
     if "/v1" in schema:

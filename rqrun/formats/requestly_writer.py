@@ -13,6 +13,8 @@ The writer never raises on a model a loader produced; it only builds plain JSON 
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import os
 import uuid
@@ -223,6 +225,11 @@ class _Writer:
         """(``body``, ``contentType``): Requestly picks the body's shape from its content type."""
         base = (body.content_type or "").split(";", 1)[0].strip().lower()
         if body.mode == "raw" and body.raw:
+            if body.strip_json_comments and ("//" in body.raw or "/*" in body.raw):
+                # Newman strips them; a Requestly body is data, so write what Newman would send.
+                from rqrun.newman_wire import strip_json_comments
+
+                body = dataclasses.replace(body, raw=strip_json_comments(body.raw))
             if base in _FORM_TYPES:
                 # A text body under a form type would not load back: declare text and let an
                 # explicit header (which wins over the declared type) send the same bytes.

@@ -25,8 +25,10 @@ from support.servers import RecordedRequest, RecordingServer, Reply
 
 __all__ = [
     "REALWORLD",
+    "FIXTURES",
     "EXPECTED_DIR",
     "CASES",
+    "FIXTURE_CASES",
     "Case",
     "CLIENT_DEFAULT_HEADERS",
     "rewrite_postman",
@@ -46,6 +48,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 #: The inputs, unchanged, with their sources and licences (test data only; the Requestly ones are AGPL-3.0).
 REALWORLD = REPO_ROOT / "tests" / "fixtures" / "realworld"
 EXPECTED_DIR = Path(__file__).resolve().parent / "expected"
+#: Small collections written here, one per Newman rule found; ``COMPAT_HOST`` stands for the server.
+FIXTURES = REPO_ROOT / "tests" / "fixtures" / "postman" / "compat"
 
 #: Headers each client adds by itself; they say nothing about the collection, so neither side's count.
 CLIENT_DEFAULT_HEADERS = frozenset(
@@ -74,10 +78,20 @@ class Case:
     reference: str = "newman"
     digest: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     digest_credentials: tuple[str, str] | None = None
+    folder: Path = REALWORLD
+    aws_secret: str | None = None  # SigV4 signatures are checked with it, then masked
+    #: OAuth 1.0 (consumer secret, token secret) pairs; a signature valid for one is ``<valid>``.
+    oauth1_secrets: tuple[tuple[str, str], ...] = ()
+    oauth1_rsa_key: str | None = None  # the private key PEM the fixture signs RSA-* with
+    hawk_keys: tuple[tuple[str, str], ...] = ()  # (id, key)
 
     @property
     def expected_path(self) -> Path:
         return EXPECTED_DIR / f"{self.name}.json"
+
+    @property
+    def source(self) -> Path:
+        return self.folder / self.collection
 
     @property
     def is_postman(self) -> bool:
@@ -111,6 +125,26 @@ CASES: tuple[Case, ...] = (
         reference="rqrun",
     ),
     Case("requestly-sample-collections-graphql", "requestly-sample-collections-graphql.json", reference="rqrun"),
+)
+
+#: The fixture collections: each request one rule of Newman's, confirmed by running Newman on it.
+FIXTURE_CASES: tuple[Case, ...] = (
+    Case("fixture-request-rules", "request-rules.postman_collection.json", folder=FIXTURES),
+    Case("fixture-loader-leniency", "loader-leniency.postman_collection.json", folder=FIXTURES),
+    Case(
+        "fixture-auth-types",
+        "auth-types.postman_collection.json",
+        folder=FIXTURES,
+        digest_credentials=("user456", "secret2"),
+        aws_secret="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        oauth1_secrets=(("cs", "ts&x"), ("cs", "")),
+        oauth1_rsa_key=next(
+            (kv["value"] for item in json.loads((FIXTURES / "auth-types.postman_collection.json").read_text(encoding="utf-8"))["item"]
+             for kv in (item["request"].get("auth") or {}).get("oauth1", []) if kv["key"] == "privateKey"),
+            None,
+        ),
+        hawk_keys=(("id1", "key1"), ("id2", "key2")),
+    ),
 )
 
 
@@ -238,7 +272,7 @@ def freeze_dynamic(value: Any) -> Any:
 
 
 def uses_dynamic(case: Case) -> bool:
-    return bool(_DYNAMIC.search((REALWORLD / case.collection).read_text(encoding="utf-8")))
+    return bool(_DYNAMIC.search(case.source.read_text(encoding="utf-8")))
 
 
 def dynamic_pattern(expected: str) -> re.Pattern[str]:
@@ -246,13 +280,21 @@ def dynamic_pattern(expected: str) -> re.Pattern[str]:
     parts = re.split(r"dyn-(\w+)", expected)
     out = []
     for i, part in enumerate(parts):
-        out.append(re.escape(part) if i % 2 == 0 else f"(?:{_DYNAMIC_SHAPES.get(part, '.+?')})")
+        # A generated value never contains "{{": a literal {{$name}} left unrendered must not match.
+        out.append(re.escape(part) if i % 2 == 0 else f"(?:{_DYNAMIC_SHAPES.get(part, '(?:(?!{{).)+?')})")
     return re.compile("".join(out), re.DOTALL)
 
 
 def rewrite(case: Case, base_url: str, *, strip_scripts: bool = True, freeze: bool = True) -> dict[str, Any]:
-    """The case's collection, re-hosted, stripped and frozen, ready to write into a temp folder."""
-    doc = json.loads((REALWORLD / case.collection).read_text(encoding="utf-8"))
+    """The case's collection, re-hosted, stripped and frozen, ready to write into a temp folder.
+
+    A fixture names its server ``COMPAT_HOST`` (so a URL can carry ``user:pass@``) and keeps
+    what it holds: it was written for the comparison."""
+    if case.folder == FIXTURES:
+        host = base_url.split("://", 1)[1]
+        doc = json.loads(case.source.read_text(encoding="utf-8").replace("COMPAT_HOST", host))
+        return freeze_dynamic(doc) if freeze else doc
+    doc = json.loads(case.source.read_text(encoding="utf-8"))
     if freeze:
         doc = freeze_dynamic(doc)
     if case.is_postman:
@@ -274,7 +316,7 @@ def script_count(case: Case, *, stubs: bool = False) -> int:
     Postman: one per ``prerequest``/``test`` event with text; Requestly: one per non-empty
     ``preRequest``/``postResponse``.
     """
-    doc = json.loads((REALWORLD / case.collection).read_text(encoding="utf-8"))
+    doc = json.loads(case.source.read_text(encoding="utf-8"))
     count = 0
     if case.is_postman:
         def visit(node: dict[str, Any]) -> None:
@@ -365,6 +407,115 @@ def _digest(value: str, method: str, credentials: tuple[str, str] | None) -> str
     return "Digest " + ", ".join(f"{k}={params[k]}" for k in sorted(params))
 
 
+_SIGV4 = re.compile(r"AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]+)")
+_AMZ_QUERY = re.compile(r"(X-Amz-(?:Date|Signature)=)[^&]*|(X-Amz-Credential=[^&]*?%2F)(\d{8})(%2F)")
+
+
+def _sigv4_valid(req: RecordedRequest, secret: str, header: str | None) -> bool:
+    """Whether a SigV4 signature (header or presigned query) is right, recomputed by botocore
+    from what arrived, the way AWS checks it (query re-encoded RFC 3986 style first)."""
+    from urllib.parse import parse_qsl, quote
+
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    split = urlsplit(req.raw_path)
+    pairs = parse_qsl(split.query, keep_blank_values=True)
+    if header:
+        match = _SIGV4.match(header)
+        if not match:
+            return False
+        access, _, region, service, names, signature = match.groups()
+        stamp = req.header("X-Amz-Date") or ""
+    else:
+        found = dict(pairs)
+        signature = found.get("X-Amz-Signature", "")
+        access, _, region, service, _ = found.get("X-Amz-Credential", "////").split("/", 4)
+        names, stamp = found.get("X-Amz-SignedHeaders", ""), found.get("X-Amz-Date", "")
+        pairs = [(k, v) for k, v in pairs if k != "X-Amz-Signature"]
+    query = "&".join(f"{quote(k, safe='-_.~')}={quote(v, safe='-_.~')}" for k, v in pairs)
+    signed = {n: req.header(n) or "" for n in names.split(";")}
+    body = req.body if header and req.header("X-Amz-Content-Sha256") else b""
+    aws = AWSRequest(method=req.method, url=f"http://{signed.get('host', '')}{split.path}" + (f"?{query}" if query else ""),
+                     headers=signed, data=body)
+    aws.context["timestamp"] = stamp
+    signer = SigV4Auth(Credentials(access, secret), service, region)
+    expected = signer.signature(signer.string_to_sign(aws, signer.canonical_request(aws)), aws)
+    return expected == signature
+
+
+_OAUTH_SIGNATURE = re.compile(r'(oauth_signature(?:="|=))([^"&]*)')
+
+
+def _oauth1_valid(req: RecordedRequest, case: Case) -> bool:
+    """Whether the OAuth 1.0 signature (header, query or form body) verifies, by oauthlib's
+    server side, for one of the case's secrets."""
+    from oauthlib.common import Request as OAuthRequest
+    from oauthlib.oauth1.rfc5849 import signature
+
+    auth = req.header("Authorization") or ""
+    headers = {"Authorization": auth} if auth.startswith("OAuth ") else {}
+    form = (req.header("Content-Type") or "").startswith("application/x-www-form-urlencoded")
+    body = req.body.decode("utf-8") if form else None
+    uri = f"http://{req.header('Host')}{req.raw_path}"
+    query = urlsplit(req.raw_path).query
+    found = dict(signature.collect_parameters(uri_query=query, body=body, headers=headers, exclude_oauth_signature=False))
+    request = OAuthRequest(uri, req.method, body=body, headers=headers)
+    params = signature.collect_parameters(uri_query=query, body=body, headers=headers)
+    request.signature = found.get("oauth_signature", "")
+    # With addEmptyParamsToSign Newman signs an empty oauth_token it then leaves out of the
+    # header (a server cannot check that), so a missing token is also tried as empty.
+    tries = [params] + ([[*params, ("oauth_token", "")]] if "oauth_token" not in found else [])
+    return any(_oauth1_check(request, case, found.get("oauth_signature_method", ""), p) for p in tries)
+
+
+def _oauth1_check(request: Any, case: Case, method: str, params: list[tuple[str, str]]) -> bool:
+    from oauthlib.oauth1.rfc5849 import signature
+
+    request.params = params
+    if method.startswith("RSA-"):
+        from cryptography.hazmat.primitives import serialization
+
+        private = serialization.load_pem_private_key((case.oauth1_rsa_key or "").encode(), password=None)
+        public = private.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        verify = {"RSA-SHA1": signature.verify_rsa_sha1, "RSA-SHA256": signature.verify_rsa_sha256}[method]
+        return bool(verify(request, public.decode()))
+    verify_secret = {
+        "HMAC-SHA1": signature.verify_hmac_sha1,
+        "HMAC-SHA256": signature.verify_hmac_sha256,
+        "PLAINTEXT": signature.verify_plaintext,
+    }[method]
+    return any(verify_secret(request, consumer, token) for consumer, token in case.oauth1_secrets)
+
+
+def _hawk_valid(req: RecordedRequest, case: Case, header: str) -> bool:
+    """Whether a Hawk header verifies with mohawk's receiver (old timestamps allowed)."""
+    import mohawk
+    from mohawk.exc import HawkFail
+
+    keys = dict(case.hawk_keys)
+    credentials = {
+        auth_id: {"id": auth_id, "key": key, "algorithm": "sha1" if auth_id == "id2" else "sha256"}
+        for auth_id, key in keys.items()
+    }
+    try:
+        mohawk.Receiver(
+            lambda auth_id: credentials[auth_id],
+            header,
+            f"http://{req.header('Host')}{req.raw_path}",
+            req.method,
+            content=req.body,
+            content_type=req.header("Content-Type") or "",
+            accept_untrusted_content="hash=" not in header,
+            timestamp_skew_in_seconds=10**10,
+            seen_nonce=lambda *_: False,
+        )
+    except HawkFail:
+        return False
+    return True
+
+
 def normalise(req: RecordedRequest, case: Case | None = None) -> dict[str, Any]:
     """One request as the suite compares it: method, raw target, decoded path and query pairs,
     headers other than client defaults (lower-case names, sorted, multipart boundary and digest
@@ -374,10 +525,24 @@ def normalise(req: RecordedRequest, case: Case | None = None) -> dict[str, Any]:
         lowered = name.lower()
         if lowered in CLIENT_DEFAULT_HEADERS:
             continue
+        # Whitespace around a field value is not part of it (RFC 9110 5.5): Newman sends the
+        # space of ``Bearer {{empty}}``, h11 may not, and every server drops it.
+        value = value.strip(" \t")
         if lowered == "content-type":
             value = _BOUNDARY.sub(r"\1<boundary>", value)
         elif lowered == "authorization" and value.startswith("Digest "):
             value = _digest(value, req.method, case.digest_credentials if case else None)
+        elif lowered == "authorization" and value.startswith("AWS4-HMAC-SHA256 ") and case and case.aws_secret:
+            verdict = "<valid>" if _sigv4_valid(req, case.aws_secret, value) else "<wrong>"
+            value = re.sub(r"/\d{8}/", "/<date>/", _SIGV4.sub(lambda m: m.group(0)[: m.start(6) - m.start(0)] + verdict, value))
+        elif lowered == "x-amz-date":
+            value = "<date>"
+        elif lowered == "authorization" and value.startswith("OAuth ") and case and case.oauth1_secrets:
+            verdict = "<valid>" if _oauth1_valid(req, case) else "<wrong>"
+            value = _OAUTH_SIGNATURE.sub(lambda m: m.group(1) + verdict, value)
+        elif lowered == "authorization" and value.startswith("Hawk ") and case and case.hawk_keys:
+            verdict = "<valid>" if _hawk_valid(req, case, value) else "<wrong>"
+            value = re.sub(r'mac="[^"]*"', f'mac="{verdict}"', value)
         headers.append([lowered, value])
     headers.sort(key=lambda pair: pair[0])  # stable: repeated names keep their order
     body: dict[str, Any]
@@ -390,10 +555,23 @@ def normalise(req: RecordedRequest, case: Case | None = None) -> dict[str, Any]:
         }
     else:
         body = {"text": req.body.decode("utf-8", "backslashreplace")}
-    split = urlsplit(req.raw_path)
+    target = req.raw_path
+    if "X-Amz-Signature=" in target and case and case.aws_secret:
+        verdict = "<valid>" if _sigv4_valid(req, case.aws_secret, None) else "<wrong>"
+        target = _AMZ_QUERY.sub(
+            lambda m: (m.group(1) + ("<date>" if "Date" in m.group(1) else verdict)) if m.group(1) else m.group(2) + "<date>" + m.group(4),
+            target,
+        )
+    oauth_elsewhere = case is not None and case.oauth1_secrets and not (req.header("Authorization") or "").startswith("OAuth ")
+    if oauth_elsewhere and ("oauth_signature=" in target or b"oauth_signature=" in req.body):
+        verdict = "<valid>" if _oauth1_valid(req, case) else "<wrong>"  # type: ignore[arg-type]
+        target = _OAUTH_SIGNATURE.sub(lambda m: m.group(1) + verdict, target)
+        if "text" in body:
+            body["text"] = _OAUTH_SIGNATURE.sub(lambda m: m.group(1) + verdict, body["text"])
+    split = urlsplit(target)
     return {
         "method": req.method,
-        "target": req.raw_path,
+        "target": target,
         "path": unquote(split.path),
         "query": [list(pair) for pair in parse_qsl(split.query, keep_blank_values=True)],
         "headers": headers,

@@ -29,7 +29,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]  # compat_kit, and support.servers next to it
 
-from compat_kit import CASES, EXPECTED_DIR, REALWORLD, REPO_ROOT, Case, normalise_all, prepare_server, rewrite  # noqa: E402
+from compat_kit import CASES, EXPECTED_DIR, FIXTURE_CASES, REALWORLD, REPO_ROOT, Case, normalise_all, prepare_server, rewrite  # noqa: E402
 from support.servers import RecordingServer  # noqa: E402
 
 NEWMAN_VERSION = "6.2.2"
@@ -110,10 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("cases", nargs="*", help="case names (default: all)")
     parser.add_argument("--postman-only", action="store_true", help="skip the Requestly snapshots")
     args = parser.parse_args(argv)
-    if not REALWORLD.is_dir():
-        raise SystemExit(f"{REALWORLD} is missing: nothing to generate from")
-    chosen = [c for c in CASES if (not args.cases or c.name in args.cases) and (c.is_postman or not args.postman_only)]
-    unknown = set(args.cases) - {c.name for c in CASES}
+    every = (*CASES, *FIXTURE_CASES) if REALWORLD.is_dir() else FIXTURE_CASES
+    chosen = [c for c in every if (not args.cases or c.name in args.cases) and (c.is_postman or not args.postman_only)]
+    unknown = set(args.cases) - {c.name for c in every}
     if unknown:
         raise SystemExit(f"unknown case(s): {', '.join(sorted(unknown))}")
     EXPECTED_DIR.mkdir(parents=True, exist_ok=True)

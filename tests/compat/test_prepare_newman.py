@@ -65,3 +65,82 @@ def test_graphql__empty_variables_are_left_out() -> None:
     p = _prepare(req, n="3")
     assert p.content is not None
     assert json.loads(p.content) == {"query": "{ viewer { repositories(last: 3) } }"}
+
+
+# --- Postman files follow Newman; Requestly files keep Requestly's rules -------------------------
+
+from rqrun.model import Auth  # noqa: E402
+from rqrun.newman_wire import strip_json_comments  # noqa: E402
+
+
+def _both(request: Request, **env: str) -> tuple[PreparedRequest, PreparedRequest]:
+    """(as a Postman file prepares it, as a Requestly file does)."""
+    renderer = lambda: Renderer(Scopes(environment=dict(env)))  # noqa: E731
+    postman = prepare(request, (Collection(id="c", name="C", format="postman"),), renderer())
+    requestly = prepare(request, (Collection(id="c", name="C", format="requestly"),), renderer())
+    return postman, requestly
+
+
+def test_query__plus_bare_keys_and_empty_pieces_as_newman_writes_them() -> None:
+    req = Request(
+        id="r", name="r", url="http://h/p",
+        query=[KeyValue("q", "a+b"), KeyValue("WSDL", bare=True), KeyValue("", "v"), KeyValue(""), KeyValue("x", "1 2'<")],
+    )
+    postman, requestly = _both(req)
+    assert postman.url == "http://h/p?q=a+b&WSDL&=v&=&x=1%202%27%3C"
+    assert requestly.url == "http://h/p?q=a%2Bb&WSDL=&x=1%202%27%3C"  # Requestly: empty keys dropped
+
+
+def test_query__disable_url_encoding_sends_rows_as_written() -> None:
+    req = Request(id="r", name="r", url="http://h/p", query=[KeyValue("q", "a+b"), KeyValue("s", "%41")],
+                  settings={"disable_url_encoding": True})
+    assert _both(req)[0].url == "http://h/p?q=a+b&s=%41"
+
+
+def test_path__variable_ends_at_a_dot_and_braces_are_encoded() -> None:
+    req = Request(id="r", name="r", url="http://h:8080/items/:id.json/{{x}}", path_variables=[KeyValue("id", "42")])
+    postman, requestly = _both(req)
+    assert postman.url == "http://h:8080/items/42.json/%7B%7Bx%7D%7D"
+    assert requestly.url == "http://h:8080/items/:id.json/{{x}}"  # Requestly's name takes the dot
+
+
+def test_path__dot_segments_go_out_as_written_for_postman_only() -> None:
+    postman, requestly = _both(Request(id="r", name="r", url="http://h/a/./b/../c"))
+    assert postman.verbatim_target and not requestly.verbatim_target
+
+
+def test_raw_json__comments_stripped_outside_strings() -> None:
+    text = '{\n  // line\n  "a": "http://x//y", /* block\n */ "b": "/* kept */"\n}'
+    assert strip_json_comments(text) == '{\n  \n  "a": "http://x//y",  "b": "/* kept */"\n}'
+    assert strip_json_comments('{"a": 1 // end\r\n}') == '{"a": 1 \n}'
+    # The Postman loader marks a body declared json (or, with no language, sent as JSON);
+    # Requestly bodies are never marked: their text is data.
+    marked = Body(mode="raw", raw='{"a": 1} // c', content_type="application/json", strip_json_comments=True)
+    plain = Body(mode="raw", raw='{"a": 1} // c', content_type="application/json")
+    assert _both(Request(id="r", name="r", url="http://h", method="POST", body=marked))[0].content == b'{"a": 1} '
+    assert _both(Request(id="r", name="r", url="http://h", method="POST", body=plain))[1].content == b'{"a": 1} // c'
+
+
+def test_urlencoded__content_type_is_always_form_for_postman() -> None:
+    req = Request(id="r", name="r", url="http://h", method="POST",
+                  headers=[KeyValue("Content-Type", "application/json")],
+                  body=Body(mode="urlencoded", urlencoded=[KeyValue("a", "1")]))
+    postman, requestly = _both(req)
+    assert postman.header("content-type") == "application/x-www-form-urlencoded"
+    assert requestly.header("content-type") == "application/json"
+
+
+def test_auth__replaces_the_users_authorization_header_for_postman() -> None:
+    req = Request(id="r", name="r", url="http://h", headers=[KeyValue("authorization", "Token mine")],
+                  auth=Auth("bearer", {"token": "tok"}))
+    postman, requestly = _both(req)
+    assert [v for k, v in postman.headers if k.lower() == "authorization"] == ["Bearer tok"]
+    assert [v for k, v in requestly.headers if k.lower() == "authorization"] == ["Token mine"]
+
+
+def test_formdata__file_row_without_a_file_is_an_empty_part_for_postman() -> None:
+    req = Request(id="r", name="r", url="http://h", method="POST",
+                  body=Body(mode="formdata", formdata=[FormPart("a", "1"), FormPart("up", kind="file")]))
+    postman, requestly = _both(req)
+    assert postman.content is not None and b'name="up"; filename=""\r\n\r\n\r\n' in postman.content
+    assert requestly.content is not None and b'name="up"' not in requestly.content

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from rqrun.formats import load_collection, load_environments
@@ -284,7 +285,10 @@ def _prepared(collection: Any, requests_first: bool) -> list[tuple[Any, ...]]:
         if match:
             content = content.replace(match.group(1).encode(), b"B")
             headers = [(k, v.replace(match.group(1), "B")) for k, v in headers]
-        out.append(("/".join([*(f.name for f in chain[1:]), request.name]), sent.method, sent.url, headers, content))
+        # As it goes on the wire: a Postman file's URL is already encoded the Newman way
+        # (``{{id}}`` unresolved in a path is ``%7B%7Bid%7D%7D``), a Requestly one by httpx.
+        wire_url = str(httpx.URL(sent.url))
+        out.append(("/".join([*(f.name for f in chain[1:]), request.name]), sent.method, wire_url, headers, content))
     return out
 
 

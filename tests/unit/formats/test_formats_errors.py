@@ -65,12 +65,18 @@ def test_errors__postman_wrong_type(tmp_path: Path) -> None:
     assert _error(load_collection, path).where == f"{path}: item[0].item[0].request.header[1]"
 
 
-def test_errors__postman_unknown_body_mode(tmp_path: Path) -> None:
-    doc = {"info": {"name": "x"}, "item": [{"name": "r", "request": {"url": "u", "body": {"mode": "binary"}}}]}
+def test_postman_unknown_body_mode_loads_as_newman_runs_it(tmp_path: Path) -> None:
+    """Newman 6.2.2 runs an unknown body mode (tests/compat fixture-loader-leniency): no body,
+    or the ``raw`` text beside it as text/plain. It used to be refused here."""
+    items = [
+        {"name": "r", "request": {"url": "u", "body": {"mode": "binary"}}},
+        {"name": "s", "request": {"url": "u", "body": {"mode": "odd", "raw": "text"}}},
+    ]
     path = tmp_path / "c.json"
-    path.write_text(json.dumps(doc))
-    error = _error(load_collection, path)
-    assert error.where == f"{path}: item[0].request.body.mode" and "binary" in error.message
+    path.write_text(json.dumps({"info": {"name": "x"}, "item": items}))
+    first, second = [request for _, request in load_collection(path).walk()]
+    assert first.body.mode == "none"
+    assert (second.body.mode, second.body.raw, second.body.content_type) == ("raw", "text", "text/plain")
 
 
 def test_errors__postman_v1_is_refused_with_a_hint(tmp_path: Path) -> None:

@@ -130,10 +130,20 @@ def test_postman__graphql_and_oauth2(requests: dict[str, Request]) -> None:
     assert search.auth.params["useBrowser"] == "false"
 
 
-def test_postman__unusual_method_unsupported_auth_string_host(requests: dict[str, Request]) -> None:
+def test_postman__unusual_method_signing_auth_string_host(requests: dict[str, Request]) -> None:
+    """Hawk is a signing auth rqrun sends now (it was "unsupported"): its fields are kept as written."""
     purge = requests["Purge cache"]
     assert purge.method == "PURGE" and purge.url == "cdn.example.com/cache/all"
-    assert purge.auth.type == "unsupported" and purge.auth.params == {"name": "hawk"}
+    assert purge.auth.type == "hawk" and purge.auth.params == {"authId": "x"}
+
+
+def test_postman__auth_rqrun_cannot_send_is_unsupported_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps({"info": {"name": "c"}, "item": [
+        {"name": "r", "request": {"url": "h", "auth": {"type": "ntlm", "ntlm": [{"key": "username", "value": "u"}]}}}
+    ]}))
+    (_, request), = load_collection(path).walk()
+    assert request.auth.type == "unsupported" and request.auth.params == {"name": "ntlm"}
 
 
 def test_postman__request_as_a_string_keeps_a_schemeless_url(requests: dict[str, Request]) -> None:

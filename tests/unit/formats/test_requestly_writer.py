@@ -37,7 +37,9 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 REALWORLD = FIXTURES / "realworld"
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
-_DROPPED = {"id", "source", "format", "environments", "location"}
+#: ``bare`` (a Postman query key with no ``=``) has no Requestly spelling: Requestly sends ``?k=``.
+#: ``strip_json_comments`` is Postman's: the writer strips the comments itself (see below).
+_DROPPED = {"id", "source", "format", "environments", "location", "bare", "strip_json_comments"}
 
 
 def _plain(value: Any) -> Any:
@@ -334,3 +336,11 @@ def test_dumps_survives_lone_surrogates_and_keeps_other_text_readable() -> None:
     text = dumps({"k": "a\ud800b"})
     text.encode("utf-8")
     assert json.loads(text) == {"k": "a\ud800b"}
+
+
+def test_postman_json_comments_are_written_stripped(tmp_path: Path) -> None:
+    """Newman strips comments from a JSON body; Requestly would send them, so the writer strips."""
+    body = Body("raw", raw='{"a": 1, // note\n "b": "//kept"}', content_type="application/json", strip_json_comments=True)
+    loaded, _ = _write_and_load(_one(Request("r", "R", method="POST", body=body)), tmp_path)
+    (_, request), = loaded.walk()
+    assert request.body.raw == '{"a": 1, \n "b": "//kept"}'
