@@ -147,21 +147,22 @@ class FileAccess:
             return f"is outside {base}{shown}"
         return None
 
-    def refusal(self, path: str, *, what: str, where: str) -> FileNotAllowed | None:
+    def refusal(self, path: str, *, what: str, where: str, fix: str = _FIX) -> FileNotAllowed | None:
         """The one-line error that refuses ``path``, or None when it may be read.
 
-        ``what`` says which kind of file (``form file``), ``where`` the collection and request.
+        ``what`` says which kind of file (``form file``), ``where`` the collection and request,
+        ``fix`` the hint for a file outside (none is given for rqrun's own files).
         """
         refused = self.problem(path)
         if refused is None:
             return None
-        hint = None if refused == _OWN else _FIX
+        hint = None if refused == _OWN else fix
         return FileNotAllowed(f"{what} {self.locate(path)} {refused}", where=where, hint=hint)
 
-    def read(self, path: str, *, what: str, where: str) -> bytes:
+    def read(self, path: str, *, what: str, where: str, fix: str = _FIX) -> bytes:
         """The file's bytes; :class:`FileNotAllowed` when refused, :class:`InputError` when
         unreadable (both exit 3)."""
-        refused = self.refusal(path, what=what, where=where)
+        refused = self.refusal(path, what=what, where=where, fix=fix)
         if refused is not None:
             raise refused
         target = self.locate(path)

@@ -53,11 +53,13 @@ def _pick_environment(
 
 def load_inputs(options: RunOptions) -> RunInputs:
     """Load the collection, environment, globals and data file the options name."""
+    from rqrun.files import FileAccess
     from rqrun.formats import load_collection, load_data, load_environments
 
     warnings: list[InputWarning] = []
     strict = options.strict_input
-    collection = load_collection(options.collection, warnings=warnings, strict=strict)
+    files = FileAccess(options.collection, None, options.insecure_file_read, options.vault_path)
+    collection = load_collection(options.collection, warnings=warnings, strict=strict, files=files)
     environment: Environment | None = None
     globals_env: Environment | None = None
     if options.environment:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from rqrun.errors import InputError
 from rqrun.formats._reading import read_json
@@ -24,6 +24,9 @@ from rqrun.formats.postman import load_postman, looks_like_postman
 from rqrun.formats.requestly import load_export
 from rqrun.formats.workspace import load_workspace
 from rqrun.model import Collection, Environment
+
+if TYPE_CHECKING:
+    from rqrun.files import FileAccess
 
 __all__ = ["load_collection", "load_environments", "load_data"]
 
@@ -48,16 +51,16 @@ def _guard(name: str, load: Callable[[], _T]) -> _T:
         raise InputError(f"{_INTERNAL_MESSAGE}: {type(exc).__name__}: {exc}", where=name) from exc
 
 
-def _collection(name: str) -> Collection:
+def _collection(name: str, files: FileAccess | None = None) -> Collection:
     if os.path.isdir(name):
-        return load_workspace(name)
+        return load_workspace(name, files)
     doc = read_json(name, what="collection file")
     if isinstance(doc, dict) and "records" in doc and ("schema_version" in doc or isinstance(doc["records"], list)):
         return load_export(name, doc)
     if looks_like_postman(doc):
         return load_postman(name, doc)
     if os.path.basename(name) == "requestly.json" and isinstance(doc, dict):
-        return load_workspace(os.path.dirname(name) or ".")  # the workspace's own config file
+        return load_workspace(os.path.dirname(name) or ".", files)  # the workspace's own config file
     if isinstance(doc, dict) and isinstance(doc.get("info"), dict) and "requests" in doc:
         raise InputError("Postman collection v1 is not supported", where=name,
                          hint="export it again from Postman as v2.1")
@@ -89,10 +92,14 @@ def _checked(name: str, load: Callable[[], _T], warnings: list[InputWarning] | N
 
 
 def load_collection(path: str | os.PathLike[str], *, warnings: list[InputWarning] | None = None,
-                    strict: bool = False) -> Collection:
-    """A Requestly export, a Requestly workspace folder, or a Postman v2.0/v2.1 collection."""
+                    strict: bool = False, files: FileAccess | None = None) -> Collection:
+    """A Requestly export, a Requestly workspace folder, or a Postman v2.0/v2.1 collection.
+
+    ``files`` is the run's file policy for a workspace's own files (default: nothing outside
+    the workspace, never rqrun's own files).
+    """
     name = os.fspath(path)
-    return _checked(name, lambda: _collection(name), warnings, strict,
+    return _checked(name, lambda: _collection(name, files), warnings, strict,
                     lambda c: next(iter(c.walk()), None) is None,
                     "the collection holds no requests: nothing will run")
 

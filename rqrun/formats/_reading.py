@@ -20,6 +20,7 @@ from rqrun.errors import InputError
 __all__ = [
     "Loc",
     "read_text",
+    "decode_text",
     "read_json",
     "parse_json",
     "type_name",
@@ -82,6 +83,12 @@ def read_text(path: str | os.PathLike[str], *, what: str = "file", allow_empty: 
         raise InputError(f"{what} cannot be read (permission denied)", where=name) from None
     except OSError as exc:
         raise InputError(f"{what} cannot be read ({exc.strerror or exc})", where=name) from None
+    return decode_text(data, name, what=what, allow_empty=allow_empty)
+
+
+def decode_text(data: bytes, name: str, *, what: str = "file", allow_empty: bool = False) -> str:
+    """Bytes read from ``name`` as text, with :func:`read_text`'s errors (for callers that read
+    through :class:`~rqrun.files.FileAccess`)."""
     try:
         content = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -5,17 +5,24 @@ folder holding ``vars.json`` (``{key: {id, value, type, isSecret}}``), ``auth.js
 ``README.md`` (its description), one JSON file per request (``{name, rank?, request: {...,
 auth, scripts}}``) and sub-folders for sub-collections; ``environments/*.json`` beside them.
 Disk order means nothing, so requests sort by ``rank`` then file name, folders by name.
+
+A workspace is shared data like any collection: every file and folder it is made of is read
+through :class:`~rqrun.files.FileAccess`, so a ``vars.json``, request file, environment or
+sub-folder that is a symlink out of the workspace is refused (unless ``--insecure-file-read``),
+and nothing under ``RQRUN_HOME`` is read whatever the flags.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import os
 from pathlib import Path
 from typing import Any
 
 from rqrun.errors import InputError
-from rqrun.formats._reading import Loc, as_dict, as_list, read_json, read_text, text
+from rqrun.files import FileAccess
+from rqrun.formats._reading import Loc, as_dict, as_list, decode_text, parse_json, text
 from rqrun.formats.environments import environment_from_object
 from rqrun.formats._warnings import check_keys
 from rqrun.formats.requestly import REQUEST_KEYS, parse_auth, parse_request, parse_scripts, parse_variables, root_auth
@@ -29,6 +36,33 @@ _SPECIAL = {"vars.json", "auth.json"}
 _FILE_KEYS = frozenset({"id", "name", "rank", "description", "request"})
 _REQUEST_KEYS = REQUEST_KEYS | {"type", "auth", "scripts", "description"}
 _CONFIG_KEYS = frozenset({"version", "exclude"})
+_FIX = "pass --insecure-file-read to load files linked from outside the workspace"
+
+
+class _Reader:
+    """Reads the workspace's own files and folders through the run's file policy."""
+
+    def __init__(self, root: str, files: FileAccess | None) -> None:
+        # The workspace folder itself is the base: --working-dir moves a collection's upload
+        # files, never the files the workspace is made of.
+        policy = files if files is not None else FileAccess(root)
+        self.files = dataclasses.replace(policy, collection=root, working_dir=None)
+        self.root = root
+
+    def check(self, path: str, what: str) -> None:
+        """Refuse a file or folder that leads out of the workspace (or into rqrun's own files)."""
+        refused = self.files.refusal(os.path.abspath(path), what=what, where=self.root, fix=_FIX)
+        if refused is not None:
+            raise refused
+
+    def text(self, path: str, *, what: str, allow_empty: bool = False) -> str:
+        if not os.path.lexists(path):
+            raise InputError(f"{what} not found", where=path, hint="check the path")
+        data = self.files.read(os.path.abspath(path), what=what, where=self.root, fix=_FIX)
+        return decode_text(data, path, what=what, allow_empty=allow_empty)
+
+    def json(self, path: str, *, what: str) -> Any:
+        return parse_json(self.text(path, what=what), path)
 
 
 def is_workspace(path: str | os.PathLike[str]) -> bool:
@@ -39,8 +73,9 @@ def is_workspace(path: str | os.PathLike[str]) -> bool:
 class _Walker:
     """Walks the folder tree once, guarding against symlink loops and honouring ``exclude``."""
 
-    def __init__(self, root: str, exclude: list[str]) -> None:
+    def __init__(self, root: str, exclude: list[str], reader: _Reader) -> None:
         self.root = root
+        self.reader = reader
         self.exclude = exclude
         self.visiting: set[str] = set()
         self.strip = ""  # the single root collection's folder, left out of script locations
@@ -67,6 +102,7 @@ class _Walker:
                 continue
             if os.path.isdir(full):
                 if not (top and name == "environments"):
+                    self.reader.check(full, "folder")
                     dirs.append(full)
             elif name.lower().endswith(".json") and name not in _SPECIAL and not (top and name == _CONFIG):
                 files.append(full)
@@ -74,7 +110,7 @@ class _Walker:
 
     def request(self, file: str) -> tuple[tuple[int, str, str], Request]:
         """One request file, with its sort key."""
-        doc = as_dict(read_json(file, what="request file"), Loc(file))
+        doc = as_dict(self.reader.json(file, what="request file"), Loc(file))
         loc = Loc(file)
         check_keys(doc, loc, _FILE_KEYS, {"requests": "request"})
         rloc = loc.key("request")
@@ -123,28 +159,29 @@ class _Walker:
         readme = os.path.join(folder, "README.md")
         variables: list[Variable] = []
         if os.path.isfile(vars_file):
-            variables = parse_variables(read_json(vars_file, what="variables file"), Loc(vars_file))
+            variables = parse_variables(self.reader.json(vars_file, what="variables file"), Loc(vars_file))
         auth = Auth("inherit")
         if os.path.isfile(auth_file):
-            auth = parse_auth(read_json(auth_file, what="auth file"), Loc(auth_file), "inherit")
+            auth = parse_auth(self.reader.json(auth_file, what="auth file"), Loc(auth_file), "inherit")
         description = ""
         if os.path.isfile(readme):
-            description = read_text(readme, what="README", allow_empty=True).strip()
+            description = self.reader.text(readme, what="README", allow_empty=True).strip()
         return Folder(self.rel(folder), os.path.basename(os.path.normpath(folder)), self.items(folder),
                       variables, auth, description=description)
 
 
-def _environments(root: str) -> list[Environment]:
+def _environments(root: str, reader: _Reader) -> list[Environment]:
     """``environments/*.json``, ``global.json`` marked global; sorted by file name."""
     env_dir = os.path.join(root, "environments")
     if not os.path.isdir(env_dir):
         return []
+    reader.check(env_dir, "folder")
     result: list[Environment] = []
     for name in sorted(os.listdir(env_dir)):
         if name.startswith(".") or not name.lower().endswith(".json"):
             continue
         file = os.path.join(env_dir, name)
-        doc = read_json(file, what="environment file")
+        doc = reader.json(file, what="environment file")
         env = environment_from_object(doc, Loc(file), default_name=Path(name).stem)
         if name.lower() == "global.json":
             env.is_global = True
@@ -152,12 +189,12 @@ def _environments(root: str) -> list[Environment]:
     return result
 
 
-def _config(root: str) -> list[str]:
+def _config(root: str, reader: _Reader) -> list[str]:
     """The ``exclude`` patterns from ``requestly.json`` (``{version, exclude?}``)."""
     file = os.path.join(root, _CONFIG)
     loc = Loc(file)
     try:
-        doc: Any = read_json(file, what="workspace config")
+        doc: Any = reader.json(file, what="workspace config")
     except InputError as exc:
         if exc.message == "workspace config is empty":
             return []
@@ -170,20 +207,25 @@ def _config(root: str) -> list[str]:
     return [text(p, loc.key("exclude").at(i)) for i, p in enumerate(as_list(raw, loc.key("exclude")))]
 
 
-def load_workspace(path: str) -> Collection:
-    """The workspace as one Collection; a single collection folder with no loose requests *is* the root."""
+def load_workspace(path: str, files: FileAccess | None = None) -> Collection:
+    """The workspace as one Collection; a single collection folder with no loose requests *is* the root.
+
+    ``files`` is the run's file policy (``--insecure-file-read``, the vault it uses); without
+    one, nothing outside the workspace is read.
+    """
     if not is_workspace(path):
         raise InputError(
             "folder is not a Requestly workspace (no requestly.json)",
             where=path,
             hint="pass a collection export (.json) or a workspace folder",
         )
-    walker = _Walker(path, _config(path))
+    reader = _Reader(os.path.abspath(path), files)
+    walker = _Walker(path, _config(path, reader), reader)
     files, dirs = walker.entries(path)
     if not files and len(dirs) == 1:
         walker.strip = walker.rel(dirs[0]) + "/"
     items = walker.items(path)
-    environments = _environments(path)
+    environments = _environments(path, reader)
     if len(items) == 1 and isinstance(items[0], Folder):
         only = items[0]
         return Collection(only.id, only.name, only.items, only.variables, root_auth(only.auth),

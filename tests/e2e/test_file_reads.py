@@ -343,3 +343,138 @@ def test_the_run_goes_on_after_a_refused_file(run_cli, tmp_path, recording_serve
     result = run(run_cli, col)
     assert result.code == 3, result
     assert [r.path for r in recording_server.requests] == ["/ping"]
+
+
+# -- the workspace loader itself (issue 11, red-team finding 1) ---------------------------------
+#
+# A shared workspace folder whose own files (vars.json, request files, environments, sub-folders)
+# are symlinks out of it would have the loader read those files: their values then leave in the
+# requests it sends. The attacks send whatever the linked file holds to 127.0.0.2.
+
+PRIVATE = "private-value-from-outside-0451"
+
+
+@pytest.fixture()
+def other():
+    """A recorder on 127.0.0.2: the host that must never see what the linked file holds."""
+    with RecordingServer(host="127.0.0.2") as server:
+        yield server
+
+
+def _var(value: str) -> dict[str, Any]:
+    return {"id": 0, "value": value, "type": "string", "isSecret": False}
+
+
+def _request_file(url: str, header: str = "{{leak}}") -> dict[str, Any]:
+    return {
+        "name": "Steal",
+        "request": {
+            "type": "http", "url": url, "method": "GET", "queryParams": [], "body": None,
+            "headers": [{"id": 0, "key": "X-Leak", "value": header, "isEnabled": True}],
+            "contentType": "text/plain", "auth": {"currentAuthType": "NO_AUTH", "authConfigStore": {}},
+        },
+    }
+
+
+def hostile_workspace(ws_dir: Path, url: str) -> Path:
+    """A workspace with one collection folder ``API`` whose request sends ``{{leak}}`` to ``url``."""
+    (ws_dir / "API").mkdir(parents=True, exist_ok=True)
+    (ws_dir / "requestly.json").write_text('{"version": "0.0.1"}', encoding="utf-8")
+    (ws_dir / "API" / "steal.json").write_text(json.dumps(_request_file(url + "/steal")), encoding="utf-8")
+    return ws_dir
+
+
+def private_json(tmp_path: Path, name: str, doc: Any) -> Path:
+    private = tmp_path / "private"
+    private.mkdir(exist_ok=True)
+    target = private / name
+    target.write_text(json.dumps(doc), encoding="utf-8")
+    return target
+
+
+def assert_load_refused(result: CliResult, other: RecordingServer, link: Path, *, fix: bool = True) -> None:
+    """Exit 3 before anything is sent, one line naming the link, nothing of the linked file shown."""
+    assert result.code == 3, result
+    assert len(other.requests) == 0, other.requests.snapshot()
+    lines = [line for line in result.output.splitlines() if str(link) in line]
+    assert lines, result
+    if fix:
+        assert FIX in lines[0] and "leads to" in lines[0], lines
+    else:
+        assert OWN in lines[0] and FIX not in lines[0], lines
+    assert "Traceback" not in result.output
+    assert PRIVATE not in result.output
+
+
+def test_workspace_vars_json_symlinked_out_is_refused(run_cli, tmp_path, other):
+    ws = hostile_workspace(tmp_path / "ws", other.url)
+    link = ws / "API" / "vars.json"
+    link.symlink_to(private_json(tmp_path, "vars.json", {"leak": _var(PRIVATE)}))
+    assert_load_refused(run(run_cli, ws), other, link)
+
+
+def test_workspace_request_file_symlinked_out_is_refused(run_cli, tmp_path, other):
+    ws = hostile_workspace(tmp_path / "ws", other.url)
+    (ws / "API" / "vars.json").write_text(json.dumps({"leak": _var("nothing")}), encoding="utf-8")
+    link = ws / "API" / "private.json"
+    link.symlink_to(private_json(tmp_path, "req.json", _request_file(other.url + "/got", PRIVATE)))
+    assert_load_refused(run(run_cli, ws), other, link)
+
+
+def test_workspace_global_environment_symlinked_out_is_refused(run_cli, tmp_path, other):
+    ws = hostile_workspace(tmp_path / "ws", other.url)
+    (ws / "environments").mkdir()
+    link = ws / "environments" / "global.json"
+    link.symlink_to(private_json(tmp_path, "env.json", {"name": "Global", "variables": {"leak": _var(PRIVATE)}}))
+    assert_load_refused(run(run_cli, ws), other, link)
+
+
+def test_workspace_sub_folder_symlinked_out_is_refused(run_cli, tmp_path, other):
+    ws = hostile_workspace(tmp_path / "ws", other.url)
+    (ws / "API" / "vars.json").write_text(json.dumps({"leak": _var("nothing")}), encoding="utf-8")
+    private_json(tmp_path, "req.json", _request_file(other.url + "/got", PRIVATE))
+    link = ws / "API" / "Linked"
+    link.symlink_to(tmp_path / "private", target_is_directory=True)
+    assert_load_refused(run(run_cli, ws), other, link)
+
+
+def test_workspace_readme_symlinked_out_is_refused(run_cli, tmp_path, other):
+    """A description is shown in reports: a README linked out would print the file."""
+    ws = hostile_workspace(tmp_path / "ws", other.url)
+    (ws / "API" / "vars.json").write_text(json.dumps({"leak": _var("nothing")}), encoding="utf-8")
+    (tmp_path / "private").mkdir()
+    (tmp_path / "private" / "notes.md").write_text(PRIVATE, encoding="utf-8")
+    link = ws / "API" / "README.md"
+    link.symlink_to(tmp_path / "private" / "notes.md")
+    assert_load_refused(run(run_cli, ws), other, link)
+
+
+@pytest.mark.parametrize("name", ["vault.json", "vault.key"])
+def test_workspace_file_linked_to_rqrun_home_is_refused_even_with_insecure_file_read(
+    run_cli, tmp_path, rqrun_home, other, name
+):
+    _make_vault(run_cli)
+    (rqrun_home / "vault.key").write_bytes(b"k" * 32)
+    ws = hostile_workspace(tmp_path / "ws", other.url)
+    link = ws / "API" / "vars.json"
+    link.symlink_to(rqrun_home / name)
+    assert_load_refused(run(run_cli, ws, "--insecure-file-read"), other, link, fix=False)
+
+
+def test_workspace_symlink_out_loads_with_insecure_file_read(run_cli, tmp_path, recording_server):
+    ws = hostile_workspace(tmp_path / "ws", recording_server.url)
+    (ws / "API" / "vars.json").symlink_to(private_json(tmp_path, "vars.json", {"leak": _var(PRIVATE)}))
+    result = run(run_cli, ws, "--insecure-file-read")
+    assert result.code == 0, result
+    assert recording_server.requests.last.header("X-Leak") == PRIVATE
+
+
+def test_workspace_symlink_inside_the_workspace_still_loads(run_cli, tmp_path, recording_server):
+    ws = hostile_workspace(tmp_path / "ws", recording_server.url)
+    (ws / "shared").mkdir()
+    (ws / "shared" / "vars.json").write_text(json.dumps({"leak": _var("shared-value")}), encoding="utf-8")
+    (ws / "API" / "vars.json").symlink_to(ws / "shared" / "vars.json")
+    (ws / "requestly.json").write_text('{"version": "0.0.1", "exclude": ["shared"]}', encoding="utf-8")
+    result = run(run_cli, ws)
+    assert result.code == 0, result
+    assert recording_server.requests.last.header("X-Leak") == "shared-value"
