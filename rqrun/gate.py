@@ -112,6 +112,11 @@ class SecretGate:
         bound = self._bound.get(value)
         return bound.hosts if bound else None
 
+    def key_of(self, value: str) -> tuple[str, tuple[str, ...]] | None:
+        """(key, hosts) when ``value`` is exactly a bound secret, whatever its length."""
+        bound = self._bound.get(value)
+        return (bound.key, bound.hosts) if bound else None
+
     def found_in(self, texts: Iterable[str]) -> list[tuple[str, tuple[str, ...]]]:
         """(key, hosts) of every bound secret that appears in ``texts`` in a form rqrun produces."""
         if not self._bound:

@@ -7,7 +7,8 @@ anywhere in an outgoing request is recognised even when nothing named it.
 
 Scripts reach the vault through the ``script_*`` methods, which keep host lists intact: a script
 can neither drop nor widen one (it cannot unset a host-bound key, and a value it stores that
-carries a host-bound secret inherits that secret's hosts).
+carries or equals a host-bound secret, or that it stores while the run is confined by secrets
+a script saw, inherits those secrets' hosts, persisted for later runs).
 """
 
 from __future__ import annotations
@@ -144,21 +145,29 @@ class RunVault:
     def script_set(self, key: str, value: str) -> None:
         """``rq.vault.set``: never drops or widens a host list.
 
-        An existing key keeps its hosts. A value that carries a host-bound secret in any form
-        rqrun recognises is stored bound to the hosts every such secret allows.
+        An existing key keeps its hosts. The stored value is further bound to the hosts of
+        every host-bound secret it may come from: one it carries in a form rqrun recognises,
+        one it equals (whatever its length), and, while the run is confined because a script
+        saw host-bound secrets, every one of those (a reversed or split copy is not
+        recognisable). The host list kept is the one every such secret allows, as for the
+        run itself; none left refuses the value.
         """
         vault = self.open()
         self.redactor.add(value)
         current = self.hosts(key)
-        carried = self.gate.found_in([value])
+        sources: dict[str, tuple[str, ...]] = dict(self.gate.confined)
+        sources.update(self.gate.found_in([value]))
+        exact = self.gate.key_of(value)
+        if exact is not None:
+            sources[exact[0]] = exact[1]
         hosts: tuple[str, ...] | None = current
-        for other_key, other_hosts in carried:
-            hosts = other_hosts if hosts is None else tuple(h for h in hosts if h in other_hosts)
+        for other_key, other_hosts in sources.items():
+            hosts = tuple(other_hosts) if hosts is None else tuple(h for h in hosts if h in other_hosts)
             if not hosts:
                 raise SecretNotAllowed(
-                    f"rq.vault.set({key!r}): the value carries secret {other_key!r}, whose hosts do not overlap "
-                    f"with {key!r}'s: not stored",
-                    hint="store it under a key with the same --allow-host list",
+                    f"rq.vault.set({key!r}): the value may come from secret {other_key!r}, whose hosts do not "
+                    f"overlap with those of the other secrets it may come from or with {key!r}'s: not stored",
+                    hint="store it from a script that reads only secrets with the same --allow-host list",
                 )
         vault.set(key, value, allow_hosts=list(hosts) if hosts is not None and hosts != current else None)
         self._hosts[key] = hosts

