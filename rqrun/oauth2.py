@@ -14,7 +14,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import quote
 
 from rqrun.errors import RequestSendError
@@ -47,10 +47,18 @@ class _Token:
     expires_at: float | None
 
 
-class OAuth2Tokens:
-    """Per-run token cache, keyed by everything that identifies a grant."""
+#: (vault key, hosts or None) pairs the token request's parameters were rendered from.
+SecretKeys = Sequence[tuple[str, Sequence[str] | None]]
 
-    def __init__(self, send: Callable[[PreparedRequest], Any], register_secret: Callable[[str], None]) -> None:
+
+class OAuth2Tokens:
+    """Per-run token cache, keyed by everything that identifies a grant.
+
+    ``send`` gets the token request and the vault keys its parameters used, so that the
+    caller can check them by name (a short secret is not recognisable by value).
+    """
+
+    def __init__(self, send: Callable[[PreparedRequest, SecretKeys], Any], register_secret: Callable[[str], None]) -> None:
         self._send = send
         self._register = register_secret
         self._tokens: dict[tuple[str, ...], _Token] = {}
@@ -60,19 +68,20 @@ class OAuth2Tokens:
     def _key(params: Mapping[str, str]) -> tuple[str, ...]:
         return tuple(params.get(k, "") for k in ("accessTokenUrl", "grant_type", "clientId", "scope", "username"))
 
-    def token(self, params: Mapping[str, str], *, refresh: bool = False) -> str:
-        """A valid access token for ``params`` (already rendered), fetching one if needed."""
+    def token(self, params: Mapping[str, str], *, refresh: bool = False, keys: SecretKeys = ()) -> str:
+        """A valid access token for ``params`` (already rendered from the vault ``keys``),
+        fetching one if needed."""
         key = self._key(params)
         with self._lock:
             cached = self._tokens.get(key)
             fresh = cached is not None and (cached.expires_at is None or cached.expires_at > time.monotonic())
             if fresh and not refresh and cached is not None:
                 return cached.value
-            token = self._fetch(params)
+            token = self._fetch(params, keys)
             self._tokens[key] = token
             return token.value
 
-    def _fetch(self, params: Mapping[str, str]) -> _Token:
+    def _fetch(self, params: Mapping[str, str], keys: SecretKeys) -> _Token:
         url = params["accessTokenUrl"]
         grant = _GRANTS.get((params.get("grant_type") or "client_credentials").lower())
         if grant is None:
@@ -99,7 +108,7 @@ class OAuth2Tokens:
             headers.append(("Authorization", f"Basic {credential}"))
         body = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in form)
         response = self._send(
-            PreparedRequest(method="POST", url=url, headers=headers, content=body.encode(), body_preview=body)
+            PreparedRequest(method="POST", url=url, headers=headers, content=body.encode(), body_preview=body), keys
         )
         if response.code >= 400:
             raise RequestSendError(

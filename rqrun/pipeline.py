@@ -56,6 +56,7 @@ class Prepared:
     request: PreparedRequest
     template: Request
     oauth_params: dict[str, str] | None = None
+    oauth_keys: list[tuple[str, tuple[str, ...] | None]] = field(default_factory=list)  # vault keys the OAuth params used
     keys: list[tuple[str, tuple[str, ...] | None]] = field(default_factory=list)  # vault keys by name, with hosts
     what: str = "request"  # for messages: "request", "rq.sendRequest"
 
@@ -128,13 +129,16 @@ class RequestPipeline:
 
         renderer = Renderer(scopes, vault=self.vault.lookup)
         oauth_params: dict[str, str] | None = None
+        oauth_keys: list[tuple[str, tuple[str, ...] | None]] = []
         auth = effective_auth(chain, template)
         if auth.type == "oauth2":
             from rqrun.oauth2 import needs_token
 
             if needs_token(auth.params):
                 oauth_params = {k: renderer.render(v) for k, v in auth.params.items()}
-                token = self.oauth.token(oauth_params)
+                # Only the OAuth parameters have been rendered yet: these keys are theirs.
+                oauth_keys = [(key, self.vault.hosts(key)) for key in sorted(renderer.used_secrets)]
+                token = self.oauth.token(oauth_params, keys=oauth_keys)
                 template = dataclasses.replace(template, auth=Auth("bearer", {"token": token}))
         prepared = prepare(template, chain, renderer, files=self.files)
         self.redactor.add_header_credentials(prepared.headers)
@@ -153,7 +157,7 @@ class RequestPipeline:
             warning = self.vault.provider_warning(key)
             if warning:
                 warnings.append(warning)
-        return Prepared(prepared, template, oauth_params, keys, what)
+        return Prepared(prepared, template, oauth_params, oauth_keys, keys, what)
 
     def _check_unresolved(self, prepared: PreparedRequest, warnings: list[str]) -> None:
         names = sorted(n for n in prepared.unresolved if not n.startswith("vault:"))
@@ -207,7 +211,7 @@ class RequestPipeline:
                 raise
             if response.code == 401 and prepared.oauth_params is not None and not refreshed:
                 refreshed = True
-                token = self.oauth.token(prepared.oauth_params, refresh=True)
+                token = self.oauth.token(prepared.oauth_params, refresh=True, keys=prepared.oauth_keys)
                 request.headers = [(k, v) for k, v in request.headers if k.lower() != "authorization"]
                 request.headers.append(("Authorization", f"Bearer {token}"))
                 continue
@@ -236,7 +240,12 @@ class RequestPipeline:
                 pause = min(pause, max(0.0, limit - time.monotonic()))
         time.sleep(pause)
 
-    def _redirect_check(self, what: str) -> Callable[[RedirectHop], list[tuple[str, str]]]:
+    def _redirect_check(
+        self, what: str, body_keys: Sequence[tuple[str, Sequence[str] | None]] = ()
+    ) -> Callable[[RedirectHop], list[tuple[str, str]]]:
+        """The check of each redirect hop. ``body_keys``: vault keys known (by name) to be in
+        the body, checked against a cross-origin hop that re-sends it."""
+
         def check(hop: RedirectHop) -> list[tuple[str, str]]:
             headers = hop.headers
             if hop.cross_origin:
@@ -249,18 +258,27 @@ class RequestPipeline:
                             f"the redirect to {origin_host(hop.url)} would re-send a body that carries a secret: not followed",
                             hint="send the request to its final address, or pass --ignore-redirects",
                         )
+            keys = body_keys if hop.cross_origin and hop.content else ()
             self.gate.check(
-                Outgoing(hop.method, hop.url, headers, hop.content), what=f"redirect hop of a {what}"
+                Outgoing(hop.method, hop.url, headers, hop.content), keys=keys, what=f"redirect hop of a {what}"
             )
             return headers
 
         return check
 
-    def _send_token_request(self, request: PreparedRequest) -> HttpResponse:
-        """OAuth 2.0 token requests carry the client secret: gated like any other request."""
-        self.gate.check(_outgoing(request), what="OAuth token request")
+    def _send_token_request(
+        self, request: PreparedRequest, keys: Sequence[tuple[str, Sequence[str] | None]] = ()
+    ) -> HttpResponse:
+        """OAuth 2.0 token requests carry the client secret: gated like any other request.
+
+        ``keys`` are the vault keys the OAuth parameters were rendered from, checked by name:
+        a secret shorter than the gate's search length is not found by value. A redirect hop
+        that re-sends the body elsewhere is checked against them too.
+        """
+        what = "OAuth token request"
+        self.gate.check(_outgoing(request), keys=keys, what=what)
         return self.http.send(
-            request, timeout_ms=self._timeout_ms(None, None), on_redirect=self._redirect_check("OAuth token request")
+            request, timeout_ms=self._timeout_ms(None, None), on_redirect=self._redirect_check(what, keys)
         )
 
 
