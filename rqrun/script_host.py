@@ -4,7 +4,8 @@ Each thread (each ``--parallel`` iteration) gets its own worker process. What a 
 handed (its request, response, variables, and every host-call answer) is first shown to the
 run's :class:`SecretGate`: a script that sees a host-bound secret confines the rest of the run to
 that secret's hosts. ``rq.sendRequest`` goes through the same :class:`RequestPipeline` as the
-collection's own requests; ``rq.vault`` through :class:`RunVault`'s script methods, which keep
+collection's own requests, and one that renders a host-bound ``{{vault:...}}`` confines the run
+as reading the secret would; ``rq.vault`` through :class:`RunVault`'s script methods, which keep
 host lists intact.
 """
 
@@ -260,6 +261,11 @@ class ScriptHost:
         pipeline = self.scripts.pipeline
         request = bridge.request_from_spec(spec)
         prepared = pipeline.prepare(request, (), self.scopes, self.record.warnings, what="rq.sendRequest")
+        # The script can read back what the request carried (a server echoing it, in any
+        # transformed form): like rq.vault.get, a host-bound key confines the rest of the run.
+        for key, hosts in prepared.keys:
+            if hosts is not None:
+                self.scripts.gate.confine(key, hosts)
         response = pipeline.send(prepared, deadline=deadline)
         return bridge.response_to_dict(response)
 

@@ -450,5 +450,5 @@ def test_send_request_with_a_secret_confines_the_rest_of_the_run(run_cli, tmp_pa
                   api("b", "Send", "c", other.url + "/steal", headers=[{"key": "X-Stash", "value": "{{stash}}"}]))
     assert result.json["executions"][0]["error"] is None, result
     _assert_refused(result, 1)
-    assert "follows a script that read it" in result.json["executions"][1]["error"]["message"]
+    assert "the rest of the run stays on those hosts" in result.json["executions"][1]["error"]["message"]
     assert len(other.requests) == 0
