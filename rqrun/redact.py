@@ -138,8 +138,16 @@ def _httpx_quote(text: str, safe: str) -> str:
     return "".join(p if i % 2 else quote(p, safe=safe) for i, p in enumerate(pieces))
 
 
+#: What JavaScript's encodeURIComponent and encodeURI keep besides the unreserved set
+#: (ECMA-262 §19.2.6); Python's quote keeps only the unreserved set and ``safe``.
+_JS_COMPONENT_SAFE = "!*'()"
+_JS_URI_SAFE = _JS_COMPONENT_SAFE + ";,/?:@&=+$#"
+
+
 def _percent_forms(secret: str) -> set[str]:
-    """The secret percent-encoded every way rqrun or httpx encodes a value."""
+    """The secret percent-encoded every way rqrun or httpx encodes a value, and the ways a
+    script or a server commonly does (Python's quote/quote_plus defaults, JavaScript's
+    encodeURIComponent/encodeURI, URLSearchParams): a server may echo it so, a script print it."""
     from rqrun.prepare import encode_form, encode_query  # light; imported on the first secret
 
     value = encode_query([("k", secret)])[2:]  # rqrun's query value: "/" kept, "+" as %2B
@@ -148,7 +156,12 @@ def _percent_forms(secret: str) -> set[str]:
         encode_query([(secret, None)]),  # as a query key: "=" encoded too
         encode_form([("k", secret)])[2:],  # urlencoded bodies
         quote(secret, safe=""),
+        quote(secret),  # Python's default: "/" kept
         quote_plus(secret),
+        quote_plus(secret, safe="/"),  # urlencode(..., safe="/")
+        quote(secret, safe=_JS_COMPONENT_SAFE),  # encodeURIComponent
+        quote(secret, safe=_JS_URI_SAFE),  # encodeURI
+        quote_plus(secret, safe="*").replace("~", "%7E"),  # URLSearchParams, HTML forms
         _httpx_quote(secret, _HTTPX_PATH_SAFE),  # a secret in the URL path
         _httpx_quote(secret, _HTTPX_QUERY_SAFE),  # a secret written into the URL's query
         _httpx_quote(value, _HTTPX_QUERY_SAFE),
@@ -181,8 +194,9 @@ def encoded_forms(secret: str) -> frozenset[str]:
     - each line of a multi-line secret (a PEM key) of at least :data:`MIN_LINE_FORM`
       characters, stripped, on its own;
     - percent-encoded as rqrun encodes a query value, a query key and a form body (``/``
-      kept, ``+`` as ``%2B``), as ``quote(safe="")`` and ``quote_plus`` do, and as httpx
-      encodes a path and a query (``%XX`` kept);
+      kept, ``+`` as ``%2B``), as httpx encodes a path and a query (``%XX`` kept), as
+      Python's ``quote`` (``safe`` ``""`` and ``"/"``) and ``quote_plus`` (``""``, ``"/"``),
+      JavaScript's ``encodeURIComponent`` and ``encodeURI``, and ``URLSearchParams`` do;
     - each of those JSON-escaped (ASCII and not) and repr-escaped (under either quote), and
       the repr of the UTF-8 bytes (how h11 quotes an illegal header value).
 

@@ -17,6 +17,8 @@ import random
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
+
 from support.build import api, folder, rows, write_collection
 from support.leaks import find_leaks, output_views
 from support.servers import Reply
@@ -209,3 +211,105 @@ def test_a_secret_shortened_by_the_script_sandbox_leaves_no_prefix(run_cli, tmp_
     assert find_leaks(views, secret) == []
     for view in views.values():
         assert secret[:20] not in view
+
+
+# -- the URL encodings scripts and servers use (red-team finding 5) -----------------------------
+#
+# Written out here, not taken from rqrun.redact: Python's quote() (``/`` kept), quote_plus (also
+# with ``/`` kept, as urlencode(safe="/") does), JavaScript's encodeURIComponent and encodeURI,
+# and URLSearchParams / HTML form encoding (``*`` kept, ``~`` encoded, space as ``+``).
+
+URL_SECRETS = {
+    "punctuation": "Sk/ab+cd=ef gh!i*j'(k)~&z",
+    "non-ascii": "pässwörd (2024) ~ *!/ñ",
+    "path-like": "/v1/secret/a+b=c?d#e f",
+}
+
+
+def _percent(text: str, keep: str) -> str:
+    out = []
+    for ch in text:
+        if ch.isascii() and (ch.isalnum() or ch in keep):
+            out.append(ch)
+        else:
+            out.append("".join(f"%{b:02X}" for b in ch.encode("utf-8")))
+    return "".join(out)
+
+
+def url_forms(secret: str) -> dict[str, str]:
+    """Each encoding a script or a server commonly applies, by name."""
+    return {
+        "quote": _percent(secret, "-_.~/"),
+        "quote_plus": _percent(secret, "-_.~ ").replace(" ", "+"),
+        "quote_plus keeping /": _percent(secret, "-_.~/ ").replace(" ", "+"),
+        "encodeURIComponent": _percent(secret, "-_.!~*'()"),
+        "encodeURI": _percent(secret, "-_.!~*'();/?:@&=+$,#"),
+        "URLSearchParams": _percent(secret, "-_.* ").replace(" ", "+"),
+    }
+
+
+def url_echo(req):
+    """Answers with the secret that arrived as the body, in every form of :func:`url_forms`."""
+    seen = req.text
+    forms = url_forms(seen)
+    headers = [("Content-Type", "application/json"), ("X-Encoded", forms["encodeURIComponent"]),
+               ("Location", "/next?s=" + forms["quote"])]
+    return Reply(200, headers, json.dumps({"forms": forms, "text": " ".join(forms.values())}).encode())
+
+
+def _assert_no_url_form(views: dict[str, str], secret: str) -> None:
+    for name, form in url_forms(secret).items():
+        assert form != secret  # each secret really is changed by each encoding
+        holding = [label for label, text in views.items() if form in text]
+        assert holding == [], f"{name} form {form!r} in {holding}"
+
+
+@pytest.mark.parametrize("secret", list(URL_SECRETS.values()), ids=list(URL_SECRETS))
+def test_url_encoded_forms_echoed_by_a_server_are_masked_in_every_output(run_cli, tmp_path, recording_server, secret):
+    set_secret(run_cli, "k", secret)
+    recording_server.handle("/echo", url_echo)
+    post = "\n".join([
+        "body = rq.response.json()",
+        "print(body['text'])",
+        "for name, form in body['forms'].items():",
+        "    rq.test('form ' + form, lambda: rq.expect(form).to.equal(name))",  # fails: message holds it
+        "rq.environment.set('echoed', body['text'])",
+        "rq.globals.set('header', rq.response.headers.get('X-Encoded'))",
+    ])
+    result, views = run_everything(
+        run_cli, tmp_path,
+        folder("c", "Echo", variables={"base": recording_server.url}),
+        api("r", "Echo", "c", "{{base}}/echo", method="POST", body="{{vault:k}}", post=post),
+    )
+    assert result.code == 1, result  # the tests fail on purpose: their names and messages hold the forms
+    assert recording_server.requests.last.text == secret
+    _assert_no_url_form(views, secret)
+    assert find_leaks(views, secret) == []
+
+
+@pytest.mark.parametrize("secret", list(URL_SECRETS.values()), ids=list(URL_SECRETS))
+def test_url_encoded_forms_printed_by_a_script_are_masked_in_every_output(run_cli, tmp_path, recording_server, secret):
+    set_secret(run_cli, "k", secret)
+    pre = "\n".join([
+        "from urllib.parse import quote, quote_plus, urlencode",
+        "s = rq.vault.get('k')",
+        "print(quote(s))",
+        "print(quote_plus(s), quote_plus(s, safe='/'))",
+        "print(quote(s, safe=\"!*'()\"))",
+        "print(urlencode({'a': s}, safe='/'))",
+        "rq.environment.set('q', quote(s))",
+        "rq.globals.set('c', quote(s, safe=\"!*'()\"))",
+        "rq.test('quoted ' + quote(s), lambda: rq.expect(quote(s)).to.equal(1))",
+    ])
+    result, views = run_everything(
+        run_cli, tmp_path,
+        folder("c", "Print", variables={"base": recording_server.url}),
+        api("r", "Print", "c", "{{base}}/p", pre=pre),
+    )
+    assert result.code == 1, result
+    assert len(recording_server.requests) == 1
+    for name in ("quote", "quote_plus", "quote_plus keeping /", "encodeURIComponent"):
+        form = url_forms(secret)[name]
+        holding = [label for label, text in views.items() if form in text]
+        assert holding == [], f"{name} form {form!r} in {holding}"
+    assert find_leaks(views, secret) == []
