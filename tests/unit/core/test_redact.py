@@ -102,6 +102,17 @@ def test_forms_include_rqruns_own_query_encoding_and_the_common_ones():
     assert quote(AWS_KEY, safe="") in forms and quote_plus(AWS_KEY) in forms
 
 
+def test_forms_include_the_url_encodings_scripts_and_servers_use():
+    secret = "Sk/ab+cd=ef gh!i*j'(k)~é&z"
+    forms = encoded_forms(secret)
+    assert "Sk/ab%2Bcd%3Def%20gh%21i%2Aj%27%28k%29~%C3%A9%26z" in forms  # quote(): "/" kept
+    assert "Sk/ab%2Bcd%3Def+gh%21i%2Aj%27%28k%29~%C3%A9%26z" in forms  # quote_plus(safe="/")
+    assert "Sk%2Fab%2Bcd%3Def%20gh!i*j'(k)~%C3%A9%26z" in forms  # encodeURIComponent
+    assert "Sk/ab+cd=ef%20gh!i*j'(k)~%C3%A9&z" in forms  # encodeURI
+    assert "Sk%2Fab%2Bcd%3Def+gh%21i*j%27%28k%29%7E%C3%A9%26z" in forms  # URLSearchParams
+    assert "Sk%2Fab%2Bcd%3Def%20gh!i*j\\'(k)~%C3%A9%26z" in forms  # encodeURIComponent, repr-escaped
+
+
 def test_forms_include_json_repr_and_bytes_repr_escaping():
     secret = "it's a \"both quotes\" \\ value é😀\n"
     forms = encoded_forms(secret)

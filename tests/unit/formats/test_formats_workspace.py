@@ -109,3 +109,34 @@ def test_workspace__symlink_loop_is_an_error(tmp_path: Path) -> None:
 def test_workspace__pointing_at_requestly_json_loads_the_folder() -> None:
     c = load_collection(WORKSPACE / "requestly.json")
     assert c.format == "requestly-workspace" and [i.name for i in c.items] == ["Health", "Users API"]
+
+
+def _linked_out(tmp_path: Path) -> Path:
+    ws = tmp_path / "ws"
+    (ws / "C").mkdir(parents=True)
+    (ws / "requestly.json").write_text("{}")
+    (ws / "C" / "r.json").write_text('{"name": "R", "request": {"type": "http", "url": "{{v}}", "method": "GET"}}')
+    (tmp_path / "outside.json").write_text('{"v": {"value": "from-outside"}}')
+    try:
+        (ws / "C" / "vars.json").symlink_to(tmp_path / "outside.json")
+    except OSError:
+        pytest.skip("no symlinks here")
+    return ws
+
+
+def test_workspace__file_linked_out_is_refused_without_a_policy(tmp_path: Path) -> None:
+    from rqrun.errors import FileNotAllowed
+
+    ws = _linked_out(tmp_path)
+    with pytest.raises(FileNotAllowed) as info:
+        load_collection(ws)
+    line = info.value.one_line()
+    assert f"variables file {ws / 'C' / 'vars.json'} is outside {ws}" in line and "--insecure-file-read" in line
+
+
+def test_workspace__file_linked_out_loads_with_an_insecure_policy(tmp_path: Path) -> None:
+    from rqrun.files import FileAccess
+
+    ws = _linked_out(tmp_path)
+    c = load_collection(ws, files=FileAccess(str(ws), insecure=True))
+    assert [v.value for v in c.variables] == ["from-outside"]
