@@ -176,7 +176,8 @@ class PmContext:
         self.ctx.eval("__pmFinish()")
 
     def value(self, expression: str) -> Any:
-        return json.loads(self.ctx.eval(f"JSON.stringify({expression})"))
+        """``expression``'s value through JSON (``undefined`` reads as None)."""
+        return json.loads(self.ctx.eval(f"JSON.stringify({{v: ({expression})}})")).get("v")
 
     @property
     def tests(self) -> list[list[Any]]:
