@@ -82,7 +82,8 @@
     ['headers', 'queryParams'].forEach(function __rqMakeList(which) {
       lists[which] = __rqList(function __rqRead() { return snapshot()[which]; },
         function __rqChange(op, key, value) {
-          __rqCall('request.list', [which, op].concat(op === 'remove' ? [key] : __rqRowArgs(key, value)));
+          var row = op === 'remove' ? [key, null] : __rqRowArgs(key, value);
+          __rqCall('request.list', op === 'remove' ? [which, op, row[0]] : [which, op, row[0], row[1]]);
         });
     });
     var request = {};
