@@ -100,6 +100,13 @@
     define(request, 'headers', { enumerable: true, value: lists.headers });
     define(request, 'queryParams', { enumerable: true, value: lists.queryParams });
     define(request, 'toObject', { value: function __rqRequestObject() { return snapshot(); } });
+    define(request, 'toJSON', { value: function __rqRequestToJSON() {
+      var now = snapshot(), body = now.body;
+      if (typeof body === 'string' && body) {
+        try { body = parse(body); } catch (e) { throw new SyntaxError('Invalid JSON: the request body is not JSON'); }
+      }
+      return { method: now.method, url: now.url, body: body };
+    } });
     return freeze(request);
   }
 
@@ -129,6 +136,10 @@
     return freeze(chain);
   }
 
+  function __rqParse(body) {
+    try { return parse(body); } catch (e) { throw new SyntaxError('Invalid JSON: the response body is not JSON (' + e.message + ')'); }
+  }
+
   function __rqResponse(data, source) {
     var headers = __rqList(function __rqRead() { return data.headers.slice(); },
       function __rqReadOnly() { throw new TypeError('rq.response.headers cannot be changed'); });
@@ -136,9 +147,11 @@
       code: data.code, status: data.status, body: data.body, responseTime: data.responseTime,
       headers: headers,
       text: function __rqResponseText() { return data.body; },
-      json: function __rqResponseJson() {
-        try { return parse(data.body); } catch (e) { throw new SyntaxError('response body is not valid JSON: ' + e.message); }
-      }
+      toJSON: function __rqResponseToJSON() {
+        return { code: data.code, status: data.status, statusText: data.status, headers: data.headers.slice(),
+          body: __rqParse(data.body), responseTime: data.responseTime, time: data.responseTime };
+      },
+      json: function __rqResponseJson() { return __rqParse(data.body); }
     };
     define(response, 'to', { get: function __rqTo() { return __rqAssertion(source, false); } });
     define(response, 'not', { get: function __rqRespNot() { return __rqAssertion(source, true); } });
@@ -209,10 +222,25 @@
       if (arguments.length > 1) return assert(has && deepEqual(value[name], expected), 'have property ' + name + ' of ' + __rqText(expected));
       return assert(has, 'have property ' + name);
     };
-    chain.lengthOf = function __rqLength(n) { return assert(value != null && value.length === n, 'have length ' + n); };
+    define(chain, 'lengthOf', { get: function __rqLengthOf() {
+      var size = value != null ? value.length : undefined;
+      var exact = function __rqLength(n) { return assert(size === n, 'have length ' + n); };
+      var bound = {
+        least: function __rqLeast(n) { return assert(size >= n, 'have length at least ' + n); },
+        most: function __rqMost(n) { return assert(size <= n, 'have length at most ' + n); },
+        above: function __rqLenAbove(n) { return assert(size > n, 'have length above ' + n); },
+        below: function __rqLenBelow(n) { return assert(size < n, 'have length below ' + n); }
+      };
+      exact.at = bound;
+      exact.above = bound.above;
+      exact.below = bound.below;
+      return exact;
+    } });
     chain.match = function __rqMatch(re) { return assert(re.test(String(value)), 'match ' + re); };
-    chain.above = function __rqAbove(n) { return assert(value > n, 'be above ' + n); };
-    chain.below = function __rqBelow(n) { return assert(value < n, 'be below ' + n); };
+    chain.above = chain.gt = chain.greaterThan = function __rqAbove(n) { return assert(value > n, 'be above ' + n); };
+    chain.below = chain.lt = chain.lessThan = function __rqBelow(n) { return assert(value < n, 'be below ' + n); };
+    chain.least = chain.gte = function __rqGte(n) { return assert(value >= n, 'be at least ' + n); };
+    chain.most = chain.lte = function __rqLte(n) { return assert(value <= n, 'be at most ' + n); };
     chain.within = function __rqWithin(a, b) { return assert(value >= a && value <= b, 'be within ' + a + '..' + b); };
     chain.oneOf = function __rqOneOf(list) { return assert(list.indexOf(value) !== -1, 'be one of ' + __rqText(list)); };
     chain.a = chain.an = function __rqType(kind) {
