@@ -13,12 +13,20 @@ from typing import Any, Callable
 
 import pytest
 
-from conftest import PLANTED_VALUE, RecordingHost, build_job
 from rqrun.sandbox import ScriptJob, ScriptResult
+
+_FIXTURES: dict[str, Any] = {}
+
+
+@pytest.fixture(autouse=True)
+def _shared(planted_secret: str, script_job: Any) -> None:
+    """The conftest's planted secret and job builder, for the table's checks."""
+    _FIXTURES["planted"] = planted_secret
+    _FIXTURES["build"] = script_job
 
 
 def js(source: str, phase: str = "postresponse") -> ScriptJob:
-    return dataclasses.replace(build_job(source, phase), language="javascript")
+    return dataclasses.replace(_FIXTURES["build"](source, phase), language="javascript")
 
 
 def failed(kind: str, *words: str) -> Callable[[ScriptResult], None]:
@@ -38,7 +46,7 @@ def console_is(*lines: str) -> Callable[[ScriptResult], None]:
 
 def no_leak(result: ScriptResult) -> None:
     text = json.dumps([result.console, [t.error for t in result.tests], result.error and result.error.message])
-    assert PLANTED_VALUE not in text and "/work" not in text and "site-packages" not in text, result
+    assert _FIXTURES["planted"] not in text and "/work" not in text and "site-packages" not in text, result
 
 
 def ok_and(check: Callable[[ScriptResult], None]) -> Callable[[ScriptResult], None]:
@@ -110,7 +118,7 @@ ATTACKS: list[tuple[str, str, Callable[[ScriptResult], None]]] = [
     ("loop-catching-everything", "for (;;) { try { while (true) {} } catch (e) {} }", failed("timeout")),
     ("loop-of-host-calls", "for (;;) { try { rq.environment.get('host'); } catch (e) {} }", failed("timeout")),
     ("catastrophic-regex", "/(a+)+$/.test('a'.repeat(40) + '!')", failed("timeout")),
-    ("catastrophic-regex-nested", "/^(([a-z])+.)+[A-Z]([a-z])+$/.test('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!')", failed("timeout")),
+    ("catastrophic-regex-alternation", "/^(a|a)*$/.test('a'.repeat(64) + 'b')", failed("timeout")),
     ("deep-recursion", "function f(n) { return f(n + 1) + 1; }\nf(0)", failed("runtime", "call stack")),
     ("mutual-recursion", "const a = n => b(n); const b = n => a(n);\na(1)", failed("runtime", "call stack")),
     ("recursion-caught", "function f() { try { f(); } catch (e) { f(); } }\nf()", lambda r: _stopped(r)),
@@ -173,8 +181,8 @@ def test_there_are_at_least_fifty_attacks() -> None:
     assert len(ATTACKS) >= 50
 
 
-def test_a_send_request_flood_is_bounded_by_the_script_time(engine: Any) -> None:
-    host = RecordingHost({"sendRequest": {"code": 200, "status": "OK", "headers": [], "body": "", "responseTime": 1}})
+def test_a_send_request_flood_is_bounded_by_the_script_time(engine: Any, recording_host: Any) -> None:
+    host = recording_host({"sendRequest": {"code": 200, "status": "OK", "headers": [], "body": "", "responseTime": 1}})
     result = engine.run(js("for (;;) rq.sendRequest('https://example.test/')"), host)
     assert result.error is not None and result.error.kind == "timeout", result
     assert 0 < len(host.calls) < 1_000_000
