@@ -39,7 +39,10 @@ __all__ = ["JsRunner", "syntax_error"]
 
 _JS_DIR = Path(__file__).with_name("js")
 #: Preludes in load order; the ones another part of rqrun has not shipped yet are skipped.
-PRELUDES = ("chai.js", "rq_runtime.js", "pm_runtime.js")
+#: The libraries Postman scripts ``require`` (libs/*.js) only register factories: a library is
+#: built the first time a script asks for it.
+PRELUDES = ("chai.js", "rq_runtime.js",
+            *sorted(f"libs/{p.name}" for p in (_JS_DIR / "libs").glob("*.js")), "pm_runtime.js")
 _STACK_BYTES = 512 * 1024
 _MAX_TIMERS_RUN = 1000
 _MAX_PENDING_JOBS = 100_000
@@ -170,6 +173,7 @@ class JsRunner:
         try:
             _eval_script(context, source)
             self._drain(context)
+            context.eval("typeof __pmFinish === 'function' && __pmFinish()")  # Postman's legacy tests[...]
         except quickjs.StackOverflow as exc:
             head, frames = _error_parts(exc)
             return _failure(FailureKind.RUNTIME, "RangeError: maximum call stack size exceeded",
