@@ -61,20 +61,22 @@ ATTACKS: list[tuple[str, str, Callable[[ScriptResult], None]]] = [
     # -- escaping the context -------------------------------------------------------------------
     ("constructor-this", "const g = (function(){}).constructor.constructor('return this')();\n"
      "console.log(typeof g.process, typeof g.require, typeof g.os, typeof g.std)",
-     console_is("undefined undefined undefined undefined")),
+     # require is Postman's (pm_runtime.js): it knows crypto-js, lodash, moment, uuid and nothing else
+     console_is("undefined function undefined undefined")),
     ("function-this", "console.log(typeof Function('return this')().process)", console_is("undefined")),
     ("eval-global", "console.log(typeof eval('globalThis').std, typeof eval('this').os)", console_is("undefined undefined")),
     ("indirect-eval", "console.log((0, eval)('typeof import_meta'))", console_is("undefined")),
     ("dynamic-import", "import('os').then(m => console.log('got', typeof m)).catch(e => console.log('refused'))",
      console_is("refused")),
     ("static-import", "import * as os from 'os';\nconsole.log(os)", failed("compile")),
-    ("require-missing", "require('child_process')", failed("runtime", "require")),
+    ("require-missing", "require('child_process')", failed("runtime", "Cannot find module 'child_process'")),
+    ("require-fs", "require('fs').readFileSync('/etc/passwd')", failed("runtime", "Cannot find module 'fs'")),
     ("process-env", "console.log(typeof process === 'undefined' ? 'none' : JSON.stringify(process.env))",
      console_is("none")),
     ("std-os-globals", "console.log(typeof std, typeof os, typeof scriptArgs, typeof print)",
      console_is("undefined undefined undefined undefined")),
     ("host-is-the-only-door", "console.log(Object.getOwnPropertyNames(globalThis).filter(n => n.startsWith('__')).join(','))",
-     console_is("__host,__rqNextTimer,__rqScriptLine")),
+     console_is("__host,__rqExpect,__rqAssertionError,__rqNextTimer,__rqScriptLine,__pmModules,__pmFinish")),
     # -- reaching Python objects through the bridge ---------------------------------------------
     ("bridge-unknown-call", "const r = JSON.parse(__host('os.system', JSON.stringify(['id'])));\nconsole.log(r.ok, r.error)",
      console_is("false unknown host call 'os.system'")),
