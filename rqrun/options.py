@@ -59,6 +59,7 @@ class RunOptions:
     strict_variables: bool = False
     strict_input: bool = False  # unknown keys in collections and environments are errors (exit 3)
     allow_unsupported_scripts: bool = False  # a script rqrun cannot run warns instead of failing its request
+    max_requests: int = 10_000  # per iteration: bounds setNextRequest loops
     quiet: bool = False
     color: bool = False
     vault_path: str | None = None

@@ -34,6 +34,9 @@ class ExecutionRecord:
     scripts_run: int = 0
     scripts_failed: int = 0
     attempts: int = 0
+    #: Flow control asked for by this execution's scripts (``rq.execution``): the last wins.
+    next_request: list[str | None] | None = None
+    skip: bool = False
 
     def count_attempt(self) -> None:
         self.attempts += 1

@@ -184,26 +184,54 @@ class Runner:
     def _iteration(self, it: IterationContext) -> str | None:
         """Run one iteration's requests in order; returns why it stopped early, if it did."""
         it.emit(ev.IterationStarted(it.index, self.redactor.redact_obj(it.row)))
-        for index, (chain, request) in enumerate(self.requests):
+        index = 0
+        executed = 0
+        limit = self.options.max_requests
+        while index < len(self.requests):
+            chain, request = self.requests[index]
             if self._stop.is_set():
                 return "stopped"
             if self._deadline is not None and time.perf_counter() > self._deadline:
                 it.emit(ev.RunWarning(f"the run exceeded --timeout {self.options.timeout_ms} ms: stopped"))
                 return "timeout"
+            if executed >= limit:
+                it.emit(ev.RunWarning(f"iteration {it.index + 1} reached --max-requests {limit} (a setNextRequest "
+                                      "loop?): the iteration stopped; raise --max-requests if the loop is meant"))
+                self.summary.raise_exit(ExitCode.RUN)
+                break
+            executed += 1
             cursor = ev.Cursor(
                 iteration=it.index,
                 position=it.index * len(self.requests) + index,
                 item_id=request.id,
                 path=tuple(f.name for f in chain[1:]) + (request.name,),
             )
+            it.next_request = None
             execution = self._execute(cursor, chain, request, it)
             for notice in self.vault.drain_notices():  # the library never prints: they are run warnings
                 it.emit(ev.RunWarning(self.redactor.redact(f"vault: {notice}"), cursor))
             it.emit(ev.ItemFinished(execution))
             if self.options.bail and execution.failed:
                 return "bail"
+            index = self._next_index(index, it, cursor)
         it.emit(ev.IterationFinished(it.index))
         return None
+
+    def _next_index(self, index: int, it: IterationContext, cursor: ev.Cursor) -> int:
+        """Where the iteration goes after ``index``: the next request, or where a script sent it
+        (Newman's rules: a name or id, the first match in run order; None or an unknown name ends
+        the iteration, the latter with a warning)."""
+        if it.next_request is None:
+            return index + 1
+        target = it.next_request[0]
+        if target is None:
+            return len(self.requests)
+        for position, (_, request) in enumerate(self.requests):
+            if request.name == target or request.id == target:
+                return position
+        it.emit(ev.RunWarning(self.redactor.redact(f"setNextRequest: no request named {target!r}; "
+                                                   "the iteration ends here"), cursor))
+        return len(self.requests)
 
     def _parallel_iterations(self) -> str | None:
         """Run iterations on ``--parallel`` threads; report them in order, whatever finishes first.
@@ -262,7 +290,11 @@ class Runner:
         template = request
         for script in _scripts(chain, request, "pre_request"):
             template, failed = self.scripts.run(script, "prerequest", cursor, scopes, template, None, None, record, it)
+            it.next_request = record.next_request
             if failed:
+                return finish()
+            if record.skip:
+                record.warnings.append("request skipped by its pre-request script (skipRequest)")
                 return finish()
         # 2. render and gate.
         try:
@@ -292,6 +324,7 @@ class Runner:
         # 4. post-response scripts.
         for script in _scripts(chain, request, "post_response"):
             _, failed = self.scripts.run(script, "postresponse", cursor, scopes, template, prepared, response, record, it)
+            it.next_request = record.next_request
             if failed:
                 break
         return finish()

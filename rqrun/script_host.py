@@ -100,14 +100,14 @@ class ScriptRunner:
         language = decide(script.source, script.language).language
         if language is not Language.PYTHON and only_comments(script.source):
             return template, False  # a JavaScript stub of comments: nothing to run
-        if language is not Language.PYTHON:
+        if language is Language.UNKNOWN:
             message = unsupported_message(
                 script.location or source_name, script.language, language, self.options.allow_unsupported_scripts
             )
             return template, self._unsupported(script, message, source_name, cursor, record, it)
         from rqrun import script_bridge as bridge
 
-        job = self._job(script, phase, cursor, scopes, template, prepared, response)
+        job = self._job(script, phase, cursor, scopes, template, prepared, response, language.value)
         host = ScriptHost(self, scopes, record)
         result = self.engine.run(job, host, timeout_ms=self._time_left_ms())
         record.scripts_run += 1
@@ -115,6 +115,10 @@ class ScriptRunner:
         if it.ops is not None:
             it.ops.extend(tuple(op) for op in result.scope_ops)
         record.console.extend(result.console)
+        if "next" in result.execution:
+            record.next_request = result.execution["next"]
+        if result.execution.get("skip"):
+            record.skip = True
         record.tests.extend(ev.TestResult(t.name, t.status, t.error, source_name) for t in result.tests)
         if host.refusal is not None:
             # A refused send is an attempt to move a secret: it fails the script, as a vault
@@ -153,6 +157,7 @@ class ScriptRunner:
         template: Request,
         prepared: Prepared | None,
         response: HttpResponse | None,
+        language: str = "python",
     ) -> ScriptJob:
         from rqrun import script_bridge as bridge
         from rqrun.sandbox import ScriptJob
@@ -187,6 +192,7 @@ class ScriptRunner:
                 "iteration": cursor.iteration,
                 "iterationCount": self.iterations,
             },
+            language=language,
         )
         if self.gate:
             self.gate.taint([_text_of(job.scopes), _text_of(job.request), _text_of(job.response)])

@@ -28,13 +28,14 @@ __all__ = [
     "with_marker",
     "only_comments",
     "parses_as_javascript",
+    "javascript_syntax_error",
     "unsupported_message",
     "unsupported_reason",
 ]
 
 
 class Language(enum.StrEnum):
-    """The languages rqrun knows: Python runs in the sandbox; JavaScript cannot run yet."""
+    """The languages rqrun knows: both run in the sandbox (JavaScript in an embedded QuickJS)."""
 
     PYTHON = "python"
     JAVASCRIPT = "javascript"
@@ -143,6 +144,28 @@ def parses_as_javascript(source: str) -> bool:
                 return True
             continue
     return False
+
+
+def javascript_syntax_error(source: str) -> tuple[str, int | None] | None:
+    """None when ``source`` parses as JavaScript (as a script or a function body, as the sandbox
+    runs it), else the script form's syntax error and its line. Nothing of ``source`` runs."""
+    import re
+
+    import quickjs  # type: ignore[import-untyped]
+
+    if parses_as_javascript(source):
+        return None
+    context = quickjs.Context()
+    context.set_memory_limit(64 * 1024 * 1024)
+    context.set_max_stack_size(512 * 1024)
+    try:
+        context.eval(f"throw {_SENTINEL!r};\n{source}")
+    except Exception as exc:  # noqa: BLE001 - JSException or StackOverflow: the parse failed
+        text = str(exc)
+        found = re.search(r"<input>:(\d+):\d+", text)
+        line = int(found.group(1)) - 1 if found else None
+        return text.split("\n", 1)[0].strip(), (line if line and line > 0 else None)
+    return None  # pragma: no cover - parses_as_javascript said it does not parse
 
 
 @lru_cache(maxsize=512)

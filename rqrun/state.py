@@ -75,3 +75,5 @@ class IterationContext:
     emit: Callable[[object], None]
     ops: list[tuple[str, str, str, Any]] | None = None  # recorded for the merge after a parallel run
     sent_any: bool = False
+    #: ``rq.execution.setNextRequest`` of the last execution: ``[target]`` (None: stop), or None.
+    next_request: list[str | None] | None = None

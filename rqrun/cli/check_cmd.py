@@ -45,13 +45,13 @@ def _files(request: Request) -> list[str]:
 @click.option("--env-var", "env_vars", multiple=True, metavar="KEY=VALUE", help="Set an environment variable.")
 @click.option("--global-var", "global_vars", multiple=True, metavar="KEY=VALUE", help="Set a global variable.")
 @click.option("--allow-unsupported-scripts", is_flag=True,
-              help="As in run: list scripts rqrun cannot run (JavaScript) without failing the check.")
+              help="As in run: list scripts in a language rqrun does not know without failing the check.")
 @click.pass_context
 def check(ctx: click.Context, collection: str, **params: Any) -> int:
     """Load COLLECTION, compile every script and list unresolved variables and vault keys.
 
     Exit 0 when everything resolves and compiles, 4 when a script does not compile or is in a
-    language rqrun cannot run (JavaScript), 5 when a vault key is missing, 3 when a file the
+    language rqrun does not know, 5 when a vault key is missing, 3 when a file the
     collection names may not be read, 1 when only variables are unresolved.
     """
     from rqrun.events import EventBus
@@ -164,6 +164,14 @@ def _script_problems(scripts: list[Script], allowed: bool) -> tuple[list[tuple[s
             continue
         if only_comments(script.source):
             continue  # nothing to run, as in run
+        if language is Language.JAVASCRIPT:
+            from rqrun.script_language import javascript_syntax_error
+
+            problem = javascript_syntax_error(script.source)
+            if problem is not None:
+                line = f" line {problem[1]}" if problem[1] else ""
+                failures.append((f"{script.location}{line}", problem[0]))
+            continue
         if allowed:
             not_run.append(unsupported_message(script.location, script.language, language, True))
         else:

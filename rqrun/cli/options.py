@@ -91,7 +91,8 @@ def run_control_options() -> Callable[[F], F]:
             click.option("--timeout-script", type=click.IntRange(min=1), default=DEFAULT_TIMEOUT_SCRIPT_MS, show_default=True, metavar="MS", help="Wall-clock limit per script."),
             click.option("--script-memory", type=click.IntRange(min=32), default=256, show_default=True, metavar="MB", help="Memory limit of the script worker."),
             click.option("--aws-config", metavar="NAME", help="Use this AWS configuration for this run."),
-            click.option("--allow-unsupported-scripts", is_flag=True, help="Send the requests of scripts rqrun cannot run (JavaScript) with one warning per script, instead of failing them."),
+            click.option("--allow-unsupported-scripts", is_flag=True, help="Send the requests of scripts in a language rqrun does not know with one warning per script, instead of failing them."),
+            click.option("--max-requests", type=click.IntRange(min=1), default=10_000, show_default=True, metavar="N", help="Most requests one iteration may send (bounds setNextRequest loops)."),
             # Deprecated no-op: failing such scripts has been the default since --allow-unsupported-scripts.
             click.option("--fail-on-unsupported-scripts", is_flag=True, hidden=True),
         ]

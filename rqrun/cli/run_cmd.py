@@ -61,6 +61,7 @@ def build_options(ctx: click.Context, collection: str, params: dict[str, Any]) -
         strict_variables=params["strict_variables"],
         strict_input=params["strict_input"],
         allow_unsupported_scripts=params["allow_unsupported_scripts"],
+        max_requests=params.get("max_requests") or 10_000,
         quiet=params["quiet"],
         color=color,
         vault_path=obj.get("vault_path"),

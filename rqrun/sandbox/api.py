@@ -315,13 +315,46 @@ def _expect(value: Any) -> Expectation:
     return Expectation(value)
 
 
+# --- flow control -----------------------------------------------------------------------------
+
+class Execution:
+    """``rq.execution``: ``setNextRequest(name_or_id)`` (None stops the iteration) and ``skipRequest()``.
+
+    Newman's semantics: the jump happens after the current request's scripts; the last call wins.
+    """
+
+    __slots__ = ("_record", "_phase")
+
+    def __init__(self, record: JobRecord, phase: Any) -> None:
+        self._record = record
+        self._phase = phase
+
+    def setNextRequest(self, target: Any) -> None:  # noqa: N802 - Requestly's name
+        STATE.require(self._record.job)
+        if target is not None and (type(target) is not str or len(target) > 1000):
+            raise TypeError("rq.execution.setNextRequest expects a request name or id, or None to stop")
+        self._record.execution["next"] = [target]
+
+    def skipRequest(self) -> None:  # noqa: N802
+        STATE.require(self._record.job)
+        if self._phase != "prerequest":
+            raise TypeError("rq.execution.skipRequest() works in pre-request scripts only")
+        self._record.execution["skip"] = True
+
+    def __repr__(self) -> str:
+        return "<rq.execution>"
+
+
+expose(Execution, ["setNextRequest", "skipRequest"])
+
+
 # --- the root ---------------------------------------------------------------------------------
 
 class Rq:
     """The ``rq`` object: a fixed set of members, nothing else."""
 
     __slots__ = ("environment", "globals", "collectionVariables", "variables", "iterationData",
-                 "request", "response", "info", "test", "vault", "sendRequest")
+                 "request", "response", "info", "test", "vault", "sendRequest", "execution")
 
     def __init__(self, **members: Any) -> None:
         for name, value in members.items():
@@ -366,4 +399,5 @@ def build_rq(job: dict[str, Any], record: JobRecord) -> Rq:
         test=TestApi(record),
         vault=Vault(record),
         sendRequest=SendRequest(record),
+        execution=Execution(record, job.get("phase")),
     )

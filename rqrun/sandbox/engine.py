@@ -205,6 +205,7 @@ class ScriptEngine:
             "op": "run", "source": job.source, "location": job.location, "phase": job.phase,
             "scopes": job.scopes, "request": job.request, "response": job.response, "info": job.info,
             "timeout_ms": timeout_ms, "output_limit": self.output_limit,
+            "language": "javascript" if job.language == "javascript" else "python",
         }
         try:
             frame = encode(payload)
@@ -361,7 +362,27 @@ def _build_result(message: Any, started: float, output_limit: int) -> ScriptResu
     request = message.get("request")
     if request is not None and not _valid_request(request):
         raise _BadMessage("bad request")
-    return ScriptResult(failure, tests, console, scope_ops, request, (time.perf_counter() - started) * 1000.0)
+    return ScriptResult(failure, tests, console, scope_ops, request, (time.perf_counter() - started) * 1000.0,
+                        _execution(message.get("execution")))
+
+
+def _execution(value: Any) -> dict[str, Any]:
+    """The flow control a script asked for, checked: ``next`` holds one name/id (or None), ``skip`` True."""
+    if value is None:
+        return {}
+    if type(value) is not dict or not set(value) <= {"next", "skip"}:
+        raise _BadMessage("bad execution")
+    out: dict[str, Any] = {}
+    if "next" in value:
+        target = value["next"]
+        if type(target) is not list or len(target) != 1 or not (target[0] is None or type(target[0]) is str):
+            raise _BadMessage("bad setNextRequest")
+        out["next"] = [None if target[0] is None else _text(target[0], 1000)]
+    if "skip" in value:
+        if value["skip"] is not True:
+            raise _BadMessage("bad skipRequest")
+        out["skip"] = True
+    return out
 
 
 def _list(value: Any) -> list[Any]:
@@ -375,5 +396,6 @@ def _error_result(kind: FailureKind, message: str, started: float) -> ScriptResu
 
 
 def _replace_error(result: ScriptResult, failure: ScriptFailure) -> ScriptResult:
-    return ScriptResult(failure, result.tests, result.console, result.scope_ops, result.request, result.duration_ms)
+    return ScriptResult(failure, result.tests, result.console, result.scope_ops, result.request, result.duration_ms,
+                        result.execution)
 

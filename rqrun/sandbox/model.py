@@ -75,6 +75,7 @@ class ScriptJob:
     request: dict[str, Any] = field(default_factory=dict)
     response: dict[str, Any] | None = None
     info: dict[str, Any] = field(default_factory=dict)
+    language: str = "python"  # "python" or "javascript" (rqrun.script_language decides)
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,8 @@ class ScriptResult:
     scope_ops: list[tuple[str, str, str, Any]] = field(default_factory=list)
     request: dict[str, Any] | None = None
     duration_ms: float = 0.0
+    #: Flow control asked for by the script: ``{"next": [name_or_id_or_None]}`` and/or ``{"skip": True}``.
+    execution: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

@@ -28,11 +28,12 @@ class JobRecord:
     checks it, so nothing is recorded once that job is over.
     """
 
-    __slots__ = ("job", "scope_ops", "tests")
+    __slots__ = ("job", "scope_ops", "tests", "execution")
 
     def __init__(self) -> None:
         self.tests: list[list[Any]] = []
         self.scope_ops: list[list[Any]] = []
+        self.execution: dict[str, Any] = {}  # flow control: {"next": [name_or_id_or_None], "skip": True}
         self.job = STATE.job
 
 

@@ -52,6 +52,7 @@ class Worker:
         self.builtins = make_builtins(facades.facade_import, {"HostCallError": HostCallError,
                                                               "ImportError": ImportError})
         self.hooks = hook_globals()
+        self.js: Any = None  # the JavaScript runner, created by the first JavaScript job
         api.set_host(self.host_call)
 
     # -- host calls ------------------------------------------------------------------------------
@@ -93,7 +94,10 @@ class Worker:
             return self._run(job)
         finally:
             self.state.end()
-            _collect()
+            if job.get("language") == "javascript":
+                gc.collect(0)  # no script Python ran: only the job's own young objects to sweep
+            else:
+                _collect()
 
     def _run(self, job: dict[str, Any]) -> dict[str, Any]:
         from rqrun.sandbox.api import Console, JobRecord, build_rq
@@ -109,6 +113,8 @@ class Worker:
         record = JobRecord()
         error: dict[str, Any] | None = None
         recycle = False
+        if job.get("language") == "javascript":
+            return self._run_js(job, record)
         compiled = self.cache.get(job.get("source", ""))
         if isinstance(compiled, ScriptFailure):
             return self._answer(job, record, _failure(compiled.kind, compiled.message, compiled.line), None, False)
@@ -152,10 +158,42 @@ class Worker:
         request = rq.request.toObject() if job.get("phase") == "prerequest" else None
         return self._answer(job, record, error, request, recycle)
 
+    def _run_js(self, job: dict[str, Any], record: Any) -> dict[str, Any]:
+        """A JavaScript job: the same ``rq`` objects, run by QuickJS (imported on first use)."""
+        from rqrun.sandbox.api import build_rq
+
+        state = self.state
+        info = dict(job.get("info") or {})
+        info.setdefault("eventName", job.get("phase"))
+        rq = build_rq({**job, "info": info}, record)
+        recycle = False
+        try:
+            if self.js is None:
+                from rqrun.sandbox.js_engine import JsRunner
+
+                self.js = JsRunner(self.memory_mb, self.host_call)
+                gc.collect()
+                gc.freeze()  # QuickJS and its runtime join the long-lived objects no collection walks
+            error = self.js.run(str(job.get("source", "")), rq, record, record.execution)
+        except MemoryError:
+            recycle = True
+            error = _failure(FailureKind.MEMORY, f"script ran out of memory (limit {self.memory_mb} MiB)")
+        except BaseException as exc:  # noqa: BLE001 - the engine failed to start: report it on this job
+            recycle = True
+            error = _failure(FailureKind.RUNTIME, f"the JavaScript engine failed: {_describe(exc)}")
+        if error is not None:
+            error = _failure(error["kind"], error["message"], error["line"])
+        tripped = state.tripped
+        if tripped is not None and (error is None or error["kind"] != tripped.kind):
+            error = _failure(tripped.kind, tripped.message, error["line"] if error else None)
+        request = rq.request.toObject() if job.get("phase") == "prerequest" else None
+        return self._answer(job, record, error, request, recycle)
+
     def _answer(self, job: dict[str, Any], record: Any, error: dict[str, Any] | None,
                 request: dict[str, Any] | None, recycle: bool) -> dict[str, Any]:
         return {"op": "result", "error": error, "tests": record.tests, "console": self.state.console,
-                "scope_ops": record.scope_ops, "request": request, "recycle": recycle}
+                "scope_ops": record.scope_ops, "request": request, "recycle": recycle,
+                "execution": record.execution or None}
 
     def _arm_cpu_limit(self, timeout_ms: int) -> None:
         """Keep the CPU soft limit between one and two margins ahead (a syscall only when it moves)."""
@@ -189,6 +227,11 @@ class Worker:
                 frame = encode({"op": "result", "error": _failure("runtime", f"the sandbox worker failed: {_describe(exc)}"),
                                 "tests": [], "console": [], "scope_ops": [], "request": None, "recycle": True})
             write_all(self.out_fd, frame)
+            if self.js is not None:  # the next JavaScript job's context loads while the parent works
+                try:
+                    self.js.prepare()
+                except (MemoryError, Exception):  # noqa: BLE001 - run() prepares again and reports it
+                    self.js.context = None
 
 
 def _failure(kind: FailureKind, message: str, line: int | None = None) -> dict[str, Any]:

@@ -112,23 +112,26 @@ _AS_PUBLISHED = [c for c in CASES if script_count(c, stubs=True) or uses_dynamic
     _AS_PUBLISHED,
     ids=lambda c: c.name,
 )
-def test_realworld__as_published_scripts_warn_once_and_requests_still_go_out(
+def test_realworld__as_published_scripts_run_and_requests_go_out(
     case: Case, run_cli: RunCli, recording_server: RecordingServer, tmp_path: Path
 ) -> None:
     """The file with its scripts and ``{{$dynamic}}`` values, over two iterations (or the data
-    file's rows), with ``--allow-unsupported-scripts`` (JavaScript fails its request otherwise):
-    one warning per script in the CLI output, not one per execution; every request still sent;
-    dynamic values generated in the shape the frozen expectation marks."""
+    file's rows). Scripts are JavaScript and run now: no run crashes or hangs, and Requestly files
+    (whose scripts use rq) send exactly the frozen requests, dynamic values in the marked shape.
+    What Postman files send once their pm scripts run is the Newman differential's business."""
     prepare_server(recording_server, case)
     collection = tmp_path / case.collection
     collection.write_text(json.dumps(rewrite(case, recording_server.url, strip_scripts=False, freeze=False)), encoding="utf-8")
-    args = ["run", str(collection), "--allow-unsupported-scripts"]
+    args = ["run", str(collection)]
     args += ["-d", str(REALWORLD / case.data)] if case.data else ["-n", "2"]
     if case.environment:
         args += ["-e", str(REALWORLD / case.environment)]
     result = run_cli(*args)
-    assert result.code == 0, result
-    assert result.output.count("JavaScript script not run") == script_count(case), result
+    assert result.code in (0, 1, 4), result
+    assert "Traceback" not in result.output and "unsupported" not in result.output, result
+    if case.is_postman:
+        return
+    assert result.code in (0, 1), result  # tests may fail against the canned server; no script errors
     want = _expected(case) * (1 if case.data else 2)
     got = normalise_all(recording_server.requests.snapshot(), case)
     assert len(got) == len(want)
@@ -165,15 +168,15 @@ def test_requestly__snapshots_say_what_was_checked_by_hand() -> None:
     assert '"variables":{\n  "userid" : "1"\n}}' in graphql[1]["body"]["text"]  # as written, spaces and all
 
 
-def test_realworld__unsupported_scripts_fail_each_scripted_request_by_default(
+def test_realworld__published_javascript_runs_after_each_request(
     run_cli: RunCli, recording_server: RecordingServer, tmp_path: Path
 ) -> None:
-    """wise-payouts as published: its 11 JavaScript test scripts fail their 11 requests (exit 4),
-    and, being post-response scripts, every request still went out first."""
+    """wise-payouts as published: its 11 JavaScript test scripts run (none is 'unsupported'), and,
+    being post-response scripts, every request went out first."""
     case = next(c for c in CASES if c.name == "wise-payouts")
     result = _run(run_cli, case, recording_server, tmp_path, strip=False)
-    assert result.code == 4, result
+    assert result.code in (0, 1, 4), result
     assert len(recording_server.requests) == len(_expected(case))
+    assert script_count(case) == 11
     errors = [e["error"] for e in result.json["executions"] if e["error"]]
-    assert len(errors) == script_count(case) == 11
-    assert all(e["type"] == "script" and e["kind"] == "unsupported" and e["source"] == "post-response" for e in errors)
+    assert all(e["kind"] != "unsupported" and e["source"] == "post-response" for e in errors), errors

@@ -81,48 +81,54 @@ def test_an_exception_inside_a_test_carries_the_script_line(run_cli: Any, tmp_pa
     assert "(line 5)" in result.stdout
 
 
-# --- 2. JavaScript fails its request unless allowed --------------------------------------------
+# --- 2. JavaScript runs; a script in an unknown language fails its request unless allowed -------
 
 JS_TEST = "rq.test('is 200', () => { rq.expect(rq.response.code).to.equal(200); });"
+JS_FAILING = "rq.test('is 201', () => { rq.expect(rq.response.code).to.equal(201); });"
 
 
-def test_javascript_in_a_requestly_export_fails_its_request(run_cli: Any, tmp_path: Path, recording_server: Any) -> None:
+def test_javascript_in_a_requestly_export_runs(run_cli: Any, tmp_path: Path, recording_server: Any) -> None:
     """Requestly exports do not declare a language; a script that parses as JavaScript is JavaScript."""
     result = _run(run_cli, _requestly(tmp_path, recording_server.url, post=JS_TEST))
-    assert result.code == 4, result
-    error = result.json["executions"][0]["error"]
-    assert error["type"] == "script" and error["kind"] == "unsupported" and error["source"] == "post-response"
-    assert "cannot run JavaScript yet" in error["message"] and "--allow-unsupported-scripts" in error["message"]
-    assert "cannot run JavaScript yet" in result.stdout
+    assert result.code == 0, result
+    assert _tests(result) == [("is 200", "passed", None)]
 
 
-def test_a_javascript_pre_request_script_stops_its_request(run_cli: Any, tmp_path: Path, recording_server: Any) -> None:
-    path = _requestly(tmp_path, recording_server.url, pre="const stamp = Date.now();\nrq.environment.set('t', stamp);")
+def test_a_failing_javascript_test_fails_the_run(run_cli: Any, tmp_path: Path, recording_server: Any) -> None:
+    result = _run(run_cli, _requestly(tmp_path, recording_server.url, post=JS_FAILING))
+    assert result.code == 1, result
+    [(name, status, error)] = _tests(result)
+    assert (name, status) == ("is 201", "failed") and "201" in error
+
+
+def test_a_javascript_pre_request_script_sets_what_its_request_uses(run_cli: Any, tmp_path: Path, recording_server: Any) -> None:
+    path = _requestly(tmp_path, recording_server.url, pre="const stamp = 'x' + (40 + 2);\nrq.request.headers.add('X-Stamp', stamp);")
+    result = _run(run_cli, path)
+    assert result.code == 0, result
+    assert recording_server.requests[0].header("X-Stamp") == "x42"
+
+
+def test_a_javascript_error_fails_its_request_with_the_line(run_cli: Any, tmp_path: Path, recording_server: Any) -> None:
+    path = _requestly(tmp_path, recording_server.url, pre="const a = 1;\nundefinedThing.call();")
     result = _run(run_cli, path)
     assert result.code == 4, result
+    error = result.json["executions"][0]["error"]
+    assert error["kind"] == "runtime" and error["line"] == 2 and "undefinedThing" in error["message"], error
     assert recording_server.requests.paths == []
 
 
-def test_pm_scripts_fail_their_request(run_cli: Any, tmp_path: Path, recording_server: Any) -> None:
-    path = _postman(tmp_path, recording_server.url, "text/javascript", "pm.test('ok', function () {",
-                    "    pm.response.to.have.status(200);", "});")
-    result = _run(run_cli, path, "-n", "2")
-    assert result.code == 4, result
-    errors = [e["error"] for e in result.json["executions"]]
-    assert len(errors) == 2 and all(e["kind"] == "unsupported" for e in errors)
-    assert recording_server.requests.paths == ["/probe"] * 2  # a post-response script: the request went out first
-
-
-def test_allow_unsupported_scripts_warns_once_per_script_and_sends(run_cli: Any, tmp_path: Path, recording_server: Any) -> None:
-    path = _requestly(tmp_path, recording_server.url, pre="var a = 1;", post=JS_TEST)
+def test_allow_unsupported_scripts_warns_once_per_unknown_script_and_sends(run_cli: Any, tmp_path: Path, recording_server: Any) -> None:
+    path = _postman(tmp_path, recording_server.url, "text/coffeescript", "x = 1")
     result = _run(run_cli, path, "-n", "3", "--allow-unsupported-scripts")
     assert result.code == 0, result
     assert recording_server.requests.paths == ["/probe"] * 3
-    assert result.output.count("JavaScript script not run") == 2
+    assert result.output.count("in unknown language 'text/coffeescript' not run") == 1
+    strict = _run(run_cli, path)
+    assert strict.code == 4 and strict.json["executions"][0]["error"]["kind"] == "unsupported", strict
 
 
 def test_the_old_flag_is_a_deprecated_no_op(run_cli: Any, tmp_path: Path, recording_server: Any) -> None:
-    path = _requestly(tmp_path, recording_server.url, post=JS_TEST)
+    path = _postman(tmp_path, recording_server.url, "text/coffeescript", "x = 1")
     result = _run(run_cli, path, "--fail-on-unsupported-scripts")
     assert result.code == 4, result
     assert "--fail-on-unsupported-scripts is deprecated" in result.stderr
@@ -155,16 +161,25 @@ def test_every_python_name_runs_in_run_and_passes_check(run_cli: Any, tmp_path: 
 def test_check_and_run_agree_on_javascript(run_cli: Any, tmp_path: Path, recording_server: Any) -> None:
     path = _requestly(tmp_path, recording_server.url, post=JS_TEST)
     check = run_cli("check", path)
-    assert check.code == 4 and "Probe post-response: rqrun cannot run JavaScript yet" in check.stdout, check
-    allowed = run_cli("check", path, "--allow-unsupported-scripts")
-    assert allowed.code == 0 and "JavaScript script not run" in allowed.stdout, allowed
+    assert check.code == 0 and "every script compiles" in check.stdout, check
+    assert _run(run_cli, path).code == 0
+
+
+def test_check_reports_a_javascript_syntax_error_with_its_line(run_cli: Any, tmp_path: Path, recording_server: Any) -> None:
+    # "// javascript" makes it JavaScript whatever it parses as; line 3 does not parse.
+    path = _requestly(tmp_path, recording_server.url, post="// javascript\nconst a = 1;\nconst b = ;\n")
+    check = run_cli("check", path)
+    assert check.code == 4 and "line 3" in check.stdout and "SyntaxError" in check.stdout, check
+    result = _run(run_cli, path)
+    error = result.json["executions"][0]["error"]
+    assert result.code == 4 and error["kind"] == "compile" and error["line"] == 3, result
 
 
 def test_markers_win_over_content_and_declarations(run_cli: Any, tmp_path: Path, recording_server: Any) -> None:
     # console.log(...) compiles as Python; the marker says it is JavaScript.
-    marked_js = _requestly(tmp_path, recording_server.url, post="// javascript\nconsole.log('hi')")
+    marked_js = _requestly(tmp_path, recording_server.url, post="// javascript\nconsole.log('hi', {a: 1})")
     result = _run(run_cli, marked_js)
-    assert result.code == 4 and result.json["executions"][0]["error"]["kind"] == "unsupported", result
+    assert result.code == 0 and result.json["executions"][0]["console"] == ['hi {"a":1}'], result
     # Postman declares text/javascript; the first line says Python, and it runs.
     marked_py = _postman(tmp_path, recording_server.url, "text/javascript", "# python",
                          "rq.test('is 200', lambda: rq.response.code == 200)")
@@ -175,28 +190,11 @@ def test_markers_win_over_content_and_declarations(run_cli: Any, tmp_path: Path,
 def test_requestly_language_field(run_cli: Any, tmp_path: Path, recording_server: Any) -> None:
     scripts = {"language": "javascript", "preRequest": "", "postResponse": "console.log('hi')"}
     result = _run(run_cli, _requestly(tmp_path, recording_server.url, scripts=scripts))
-    assert result.code == 4 and result.json["executions"][0]["error"]["kind"] == "unsupported", result
+    assert result.code == 0 and result.json["executions"][0]["console"] == ["hi"], result
     scripts["language"] = "cobol"
     bad = _run(run_cli, _requestly(tmp_path, recording_server.url, scripts=scripts))
     assert bad.code == 3 and "unknown script language 'cobol'" in bad.stderr, bad
     assert "Traceback" not in bad.output
-
-
-# --- 4. an imported Postman collection fails until ported --------------------------------------
-
-def test_an_imported_postman_collection_fails_loudly_until_ported(run_cli: Any, tmp_path: Path, recording_server: Any) -> None:
-    source = _postman(tmp_path, recording_server.url, "text/javascript",
-                      "pm.test('is 201', () => pm.response.to.have.status(201));")
-    out = tmp_path / "imported.json"
-    imported = run_cli("import", "postman", source, "-o", out)
-    assert imported.code == 0, imported
-    assert "Scripts not converted, kept as JavaScript (1):" in imported.stdout
-    assert "  - Probe: post-response script" in imported.stdout
-    script = next(r for r in json.loads(out.read_text())["records"] if r["name"] == "Probe")["data"]["scripts"]["postResponse"]
-    assert script.splitlines()[0] == "// javascript"
-    result = _run(run_cli, out)
-    assert result.code == 4, result
-    assert "cannot run JavaScript yet" in result.json["executions"][0]["error"]["message"]
 
 
 def test_a_javascript_stub_of_comments_has_nothing_to_run(run_cli: Any, tmp_path: Path, recording_server: Any) -> None:

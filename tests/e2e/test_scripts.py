@@ -138,17 +138,13 @@ def test_post_response_error_keeps_earlier_tests(run_cli, tmp_path, recording_se
     assert execution["error"]["line"] == 2
 
 
-def test_javascript_in_a_requestly_script_fails_it_unless_allowed(run_cli, tmp_path, recording_server):
+def test_javascript_in_a_requestly_script_runs(run_cli, tmp_path, recording_server):
     post = 'rq.test("200", () => { rq.expect(rq.response.code).to.equal(200); });'
     records = (folder("c", "API"), api("r", "R", "c", recording_server.url + "/x", post=post))
-    allowed = run(run_cli, tmp_path, *records, args=("-n", "3", "--allow-unsupported-scripts"))
-    assert allowed.code == 0, allowed
+    result = run(run_cli, tmp_path, *records, args=("-n", "3"))
+    assert result.code == 0, result
     assert recording_server.count("/x") == 3
-    assert allowed.output.count("JavaScript script not run") == 1
-    strict = run(run_cli, tmp_path, *records)
-    assert strict.code == 4, strict
-    error = strict.json["executions"][0]["error"]
-    assert error["kind"] == "unsupported" and "cannot run JavaScript yet" in error["message"]
+    assert [t["status"] for e in result.json["executions"] for t in e["tests"]] == ["passed"] * 3
 
 
 def test_send_request_and_allowed_imports(run_cli, tmp_path, recording_server):
