@@ -78,6 +78,96 @@ def _runtime_pointer(context: Any) -> int:
     return ctypes.c_void_p.from_address(id(context) + 2 * ctypes.sizeof(ctypes.c_void_p)).value or 0
 
 
+def _context_pointer(context: Any) -> int:
+    """The ``JSContext*`` of a binding context: the field after the runtime."""
+    return ctypes.c_void_p.from_address(id(context) + 3 * ctypes.sizeof(ctypes.c_void_p)).value or 0
+
+
+# -- preludes as bytecode ----------------------------------------------------------------------
+# Parsing the preludes costs about a millisecond per job; their bytecode, compiled once per
+# worker from our own files, loads in a fraction of that. The binding has no bytecode API, so
+# QuickJS's own functions are called directly. Code run this way must not call into Python (the
+# binding's GIL bookkeeping is bypassed), so preludes load before the host function exists: the
+# bootstrap defines ``__host`` as a forwarder that is bound to the real one afterwards.
+
+class _JSValue(ctypes.Structure):
+    _fields_ = [("u", ctypes.c_uint64), ("tag", ctypes.c_int64)]
+
+
+_TAG_EXCEPTION = 6
+_EVAL_COMPILE_ONLY = 1 << 5
+_OBJ_BYTECODE = 1 << 0
+_BOOTSTRAP = """(function __rqBootstrap(g) {
+  var real = null;
+  Object.defineProperty(g, '__host', { value: function __host(name, args) {
+    if (real === null) throw new Error('the host is not available while the runtime loads');
+    return real(name, args);
+  } });
+  Object.defineProperty(g, '__rqBindHost', { configurable: true, value: function __rqBindHost() {
+    if (real === null) { real = g.__rqRealHost; delete g.__rqRealHost; delete g.__rqBindHost; }
+  } });
+})(globalThis);
+"""
+
+
+def _bind_bytecode_api() -> bool:
+    try:
+        _lib.JS_Eval.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_int]
+        _lib.JS_Eval.restype = _JSValue
+        _lib.JS_WriteObject.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_size_t), _JSValue, ctypes.c_int]
+        _lib.JS_WriteObject.restype = ctypes.c_void_p
+        _lib.JS_ReadObject.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int]
+        _lib.JS_ReadObject.restype = _JSValue
+        _lib.JS_EvalFunction.argtypes = [ctypes.c_void_p, _JSValue]
+        _lib.JS_EvalFunction.restype = _JSValue
+        _lib.JS_FreeValue.argtypes = [ctypes.c_void_p, _JSValue]
+        _lib.JS_FreeValue.restype = None
+        _lib.JS_GetException.argtypes = [ctypes.c_void_p]
+        _lib.JS_GetException.restype = _JSValue
+        _lib.js_free.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+        _lib.js_free.restype = None
+    except AttributeError:  # pragma: no cover - a binding without these exports: parse per job
+        return False
+    return True
+
+
+_BYTECODE_API = _bind_bytecode_api()
+
+
+def _compile(source: str) -> bytes:
+    """``source`` compiled (not run) to QuickJS bytecode, in a scratch context."""
+    scratch = quickjs.Context()
+    ctx = _context_pointer(scratch)
+    text = source.encode("utf-8")
+    value = _lib.JS_Eval(ctx, text, len(text), b"<input>", _EVAL_COMPILE_ONLY)
+    if value.tag == _TAG_EXCEPTION:
+        _lib.JS_FreeValue(ctx, _lib.JS_GetException(ctx))
+        raise ValueError("prelude does not compile")
+    size = ctypes.c_size_t(0)
+    buffer = _lib.JS_WriteObject(ctx, ctypes.byref(size), value, _OBJ_BYTECODE)
+    _lib.JS_FreeValue(ctx, value)
+    if not buffer:
+        raise ValueError("prelude could not be serialised")
+    data = ctypes.string_at(buffer, size.value)
+    _lib.js_free(ctx, buffer)
+    return data
+
+
+def _run_bytecode(context: Any, data: bytes) -> bool:
+    """Run compiled prelude code in ``context``; False when it threw."""
+    ctx = _context_pointer(context)
+    function = _lib.JS_ReadObject(ctx, data, len(data), _OBJ_BYTECODE)
+    if function.tag == _TAG_EXCEPTION:
+        _lib.JS_FreeValue(ctx, _lib.JS_GetException(ctx))
+        return False
+    result = _lib.JS_EvalFunction(ctx, function)  # takes ownership of the function
+    if result.tag == _TAG_EXCEPTION:
+        _lib.JS_FreeValue(ctx, _lib.JS_GetException(ctx))
+        return False
+    _lib.JS_FreeValue(ctx, result)
+    return True
+
+
 def _load_preludes() -> list[tuple[str, str]]:
     return [(name, (_JS_DIR / name).read_text("utf-8")) for name in PRELUDES if (_JS_DIR / name).is_file()]
 
@@ -136,8 +226,15 @@ class JsRunner:
         self.memory_bytes = max(16, memory_mb // 2) * 1024 * 1024
         self.host_call = host_call
         self.preludes = _load_preludes()
+        self.compiled: list[tuple[str, bytes]] | None = None
+        if _BYTECODE_API:
+            try:
+                self.compiled = [("bootstrap", _compile(_BOOTSTRAP))] + [(n, _compile(t)) for n, t in self.preludes]
+            except ValueError:
+                self.compiled = None  # a prelude that does not compile: parsed per job, which reports it
         self.bridge: _Bridge | None = None
         self.context: Any = None
+        self.spent: Any = None  # the last job's context, freed after its answer is sent
         self.load_error: str | None = None
 
     def _serve(self, name: Any, args_json: Any = "[]") -> str:
@@ -148,18 +245,28 @@ class JsRunner:
         return bridge(name, args_json)
 
     def prepare(self) -> None:
-        """Build the next job's context now (idempotent)."""
+        """Free the last job's context and build the next one's now (idempotent)."""
+        self.spent = None
         if self.context is not None:
             return
         context = _new_context(self.memory_bytes)
-        context.add_callable("__host", self._serve)
         self.load_error = None
-        for name, text in self.preludes:
-            try:
-                context.eval(text)
-            except Exception as exc:  # noqa: BLE001 - a prelude that fails to load is a bug: reported per job
-                self.load_error = f"the JavaScript runtime failed to load ({name}): {_error_parts(exc)[0]}"
-                break
+        if self.compiled is not None:
+            for name, data in self.compiled:
+                if not _run_bytecode(context, data):
+                    self.load_error = f"the JavaScript runtime failed to load ({name})"
+                    break
+            context.add_callable("__rqRealHost", self._serve)
+            if self.load_error is None:
+                context.eval("__rqBindHost()")
+        else:
+            context.add_callable("__host", self._serve)
+            for name, text in self.preludes:
+                try:
+                    context.eval(text)
+                except Exception as exc:  # noqa: BLE001 - a prelude that fails to load is a bug: reported per job
+                    self.load_error = f"the JavaScript runtime failed to load ({name}): {_error_parts(exc)[0]}"
+                    break
         self.context = context
 
     def run(self, source: str, rq: Any, record: Any, execution: dict[str, Any]) -> dict[str, Any] | None:
@@ -179,12 +286,12 @@ class JsRunner:
             return _failure(FailureKind.RUNTIME, "RangeError: maximum call stack size exceeded",
                             _script_line(frames, head))
         except quickjs.JSException as exc:
-            return self._describe(exc)
+            return self._describe(exc, _near_limit(context, self.memory_bytes))
         finally:
             _armed[0] = False
             self.bridge.close()
             self.bridge = None
-            del context
+            self.spent = context  # freeing a runtime costs ~0.1 ms: done after the answer
         return None
 
     def _drain(self, context: Any) -> None:
@@ -199,14 +306,15 @@ class JsRunner:
                 return
         raise quickjs.JSException(f"RangeError: more than {_MAX_TIMERS_RUN} timers ran")
 
-    def _describe(self, exc: BaseException) -> dict[str, Any]:
+    def _describe(self, exc: BaseException, near_limit: bool = False) -> dict[str, Any]:
         head, frames = _error_parts(exc)
         line = _script_line(frames, head)
         if STATE.tripped is not None:
             return _failure(STATE.tripped.kind, STATE.tripped.message, line)
-        if head.startswith("InternalError: interrupted"):
+        if head.startswith("InternalError: interrupted") or (
+                (head in ("null", "undefined", "") or head.startswith("InternalError")) and _clock() > STATE.deadline):
             return _failure(FailureKind.TIMEOUT, f"script exceeded its time limit of {STATE.timeout_ms} ms", line)
-        if "out of memory" in head or head.startswith("InternalError: string too long"):
+        if "out of memory" in head or head.startswith("InternalError: string too long") or near_limit:
             return _failure(FailureKind.MEMORY, f"script ran out of memory (JavaScript heap limit "
                             f"{self.memory_bytes >> 20} MiB): {head}", line)
         if head.startswith("SyntaxError") and len(frames) <= 1 and not any(n.startswith("__") for n, _ in frames):
@@ -217,6 +325,14 @@ class JsRunner:
         if head == "undefined" or not head:
             head = "uncaught exception"
         return _failure(FailureKind.RUNTIME, head if ":" in head else f"Uncaught {head}", line)
+
+
+def _near_limit(context: Any, limit: int) -> bool:
+    """The heap is (nearly) full: QuickJS may then throw ``null`` for want of room for an error."""
+    try:
+        return int(context.memory().get("memory_used_size", 0)) >= limit * 0.75
+    except Exception:  # noqa: BLE001 - a context too broken to answer is as good as full
+        return True
 
 
 def _is_parse_error(exc: BaseException) -> bool:
