@@ -125,7 +125,7 @@ class Runner:
         self.bus.emit(
             ev.RunStarted(
                 collection_name=self.redactor.redact(collection.name),
-                source=self.options.collection,
+                source=self.options.source,
                 iterations=self.iterations,
                 items=len(self.requests),
                 started_at=_now(),
