@@ -92,6 +92,7 @@ class RunOptions:
     ssl_extra_ca_certs: str | None = None
     http2: bool = False
     parallel: int = 1
+    shard: tuple[int, int] | None = None  # (K, N): run the K-th of N contiguous shares of the iterations
     working_dir: str | None = None  # where a collection's files resolve (default: its folder)
     insecure_file_read: bool = False  # let a collection read files outside that folder
 
