@@ -31,7 +31,7 @@ DEFAULT_FILES = "*.rq.json"
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("rqrun", "rqrun: run Requestly and Postman collections as tests")
     group.addoption("--rqrun-files", metavar="GLOBS",
-                    help=f"Collection files to collect, space-separated globs on the file name (ini rqrun_files; default {DEFAULT_FILES}).")
+                    help=f"Collection files to collect: space-separated globs on the file name, or on the path below the rootdir when they hold a / (ini rqrun_files; default {DEFAULT_FILES}).")
     group.addoption("--rqrun-env", metavar="FILE", help="Environment file for every collection (ini rqrun_env).")
     group.addoption("--rqrun-data", metavar="FILE", help="Iteration data file (CSV or JSON) for every collection (ini rqrun_data).")
     group.addoption("--rqrun-options", metavar="ARGS",
@@ -47,8 +47,18 @@ def _globs(config: pytest.Config) -> list[str]:
     return shlex.split(given) if given else list(config.getini("rqrun_files"))
 
 
+def _glob_matches(globs: list[str], relative: str) -> bool:
+    """A glob with a ``/`` matches the path below the rootdir, any other the file name."""
+    name = relative.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatch(relative if "/" in glob else name, glob) for glob in globs)
+
+
 def _matches(config: pytest.Config, path: Path) -> bool:
-    return any(fnmatch.fnmatch(path.name, glob) for glob in _globs(config))
+    try:
+        relative = path.relative_to(config.rootpath).as_posix()
+    except ValueError:
+        relative = path.name
+    return _glob_matches(_globs(config), relative)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -148,7 +158,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     class CollectionFileScheduling(LoadScopeScheduling):  # type: ignore[misc]
         def _split_scope(self, nodeid: str) -> str:
             file_part = nodeid.split("::", 1)[0]
-            if any(fnmatch.fnmatch(os.path.basename(file_part), glob) for glob in globs):
+            if _glob_matches(globs, file_part):
                 return file_part
             return nodeid
 

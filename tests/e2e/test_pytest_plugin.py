@@ -202,3 +202,21 @@ def test_plugin_start_up_imports_no_heavy_module(project_env: dict[str, str], tm
                             capture_output=True, text=True, timeout=120)
     assert "HEAVY []" in result.stdout, result.stdout + result.stderr
 
+
+
+def test_bail_skips_the_items_after_the_stop_and_path_globs_select_files(
+    tmp_path: Path, project_env: dict[str, str], recording_server: RecordingServer
+) -> None:
+    root = tmp_path / "proj"
+    _write_project(root, broken=True, ini="rqrun_files = api/*.json\nrqrun_data = rows.json\n")
+    (root / "api").mkdir()
+    (root / "shop.rq.json").rename(root / "api" / "shop.json")
+    (root / "ignored.json").write_text("not a collection", encoding="utf-8")  # not below api/: not collected
+    server = _server(recording_server)
+    result = _pytest(root, project_env, "-v", "-rs", f"--rqrun-options=--bail --env-var base={server.url}")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "1 failed, 2 passed, 3 skipped" in result.stdout
+    assert "api/shop.json::Shop/broken [iteration 1] FAILED" in result.stdout
+    assert "api/shop.json::Auth/login [iteration 2] SKIPPED" in result.stdout
+    assert "not run: the run stopped (bail)" in result.stdout
+    assert server.requests.paths == ["/login", "/items/1", "/broken"]
