@@ -32,9 +32,11 @@ TIMING_KEYS = {"time_ms", "duration_ms", "started_at", "finished_at", "avg_ms", 
 
 
 def _collection(tmp_path: Path, url: str) -> tuple[Path, Path]:
+    shop = folder("c", "Shop")
+    shop["data"]["postRequest"] = "kept by the app, unknown to rqrun"  # one load warning per run
     path = write_collection(
         tmp_path / "c.json",
-        folder("c", "Shop"),
+        shop,
         api("a", "item", "c", url + "/item/{{n}}", post=POST),
         api("b", "price", "c", url + "/price/{{n}}?name={{name}}",
             post='rq.test("price ok", lambda: rq.response.code == 200)'),
@@ -103,6 +105,7 @@ def test_three_shards_merged_report_what_one_run_reports(run_cli: RunCli, tmp_pa
     assert got["plan"]["iterations"] == ROWS
     assert [e["iteration"] for e in got["executions"]] == [i for i in range(ROWS) for _ in (0, 1)]
     assert got["executions"][-2]["console"] == [f"iteration {ROWS - 1} of {ROWS} n {ROWS}"]
+    assert len(expected["warnings"]) == 1 and "postRequest" in expected["warnings"][0]["message"]
     assert _without_timings(got) == _without_timings(expected)
     assert _junit(tmp_path / "merged.xml") == _junit(tmp_path / "whole.xml")
     html = (tmp_path / "merged.html").read_text("utf-8")
@@ -147,3 +150,13 @@ def test_iteration_count_is_sharded_too(run_cli: RunCli, tmp_path: Path, recordi
 def test_shard_help_names_merge_reports(run_cli: RunCli) -> None:
     result = run_cli("run", "--help")
     assert re.search(r"--shard K/N", result.stdout) and "merge-reports" in result.stdout
+
+
+def test_a_shard_on_parallel_threads_runs_the_same_block(run_cli: RunCli, tmp_path: Path, recording_server: RecordingServer) -> None:
+    collection, data = _collection(tmp_path, recording_server.url)
+    out = tmp_path / "p.json"
+    result = run_cli("run", collection, "-d", data, "--shard", "3/3", "--parallel", "3", "-r", "json", "--reporter-json-export", out)
+    assert result.code == 1, result
+    report = json.loads(out.read_text("utf-8"))
+    assert [e["iteration"] for e in report["executions"]] == [i for i in range(20, 30) for _ in (0, 1)]
+    assert sorted(r.path for r in recording_server.requests if r.path.startswith("/item/")) == sorted(f"/item/{n}" for n in range(21, 31))
