@@ -111,8 +111,6 @@ class RequestItem(pytest.Item):
         assert execution is not None
         for test in execution.tests:
             self.user_properties.append((f"rqrun test: {test.name}", test.status))
-        if execution.console:
-            self.add_report_section("call", "rqrun console", "\n".join(execution.console))
         if execution.failed:
             raise RequestFailed(execution)
 
