@@ -5,8 +5,9 @@ and which requests it will run, in what order.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from rqrun.errors import UsageError
 from rqrun.formats._warnings import InputWarning
@@ -59,11 +60,11 @@ def _pick_environment(
 
 def _given(value: object) -> bool:
     """An option was set: an object, or a non-empty path (the CLI's empty value means none)."""
-    return value is not None and not (is_path(value) and not os.fspath(value))  # type: ignore[arg-type]
+    return value is not None and not (is_path(value) and not os.fspath(value))
 
 
 def _label(given: object, label: str) -> str:
-    return os.fspath(given) if is_path(given) else label  # type: ignore[arg-type]
+    return os.fspath(given) if is_path(given) else label
 
 
 def load_inputs(options: RunOptions) -> RunInputs:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
+from typing import Any, TypeGuard
 
 from rqrun.errors import InputError
 from rqrun.formats._warnings import InputWarning
@@ -28,7 +28,7 @@ IN_MEMORY_GLOBALS = "<in-memory globals>"
 IN_MEMORY_DATA = "<in-memory data>"
 
 
-def is_path(value: object) -> bool:
+def is_path(value: object) -> TypeGuard[str | os.PathLike[str]]:
     return isinstance(value, (str, os.PathLike))
 
 
@@ -44,7 +44,7 @@ def files_anchor(options: RunOptions) -> str:
     """
     given = options.collection
     if is_path(given):
-        return os.fspath(given)  # type: ignore[arg-type]
+        return os.fspath(given)
     source = getattr(given, "source", "")
     if isinstance(given, Collection) and source and os.path.exists(source):
         return source
@@ -72,7 +72,7 @@ def collection_input(options: RunOptions, warnings: list[InputWarning]) -> Colle
 
     given = options.collection
     if is_path(given):
-        return load_collection(given, warnings=warnings, strict=options.strict_input)  # type: ignore[arg-type]
+        return load_collection(given, warnings=warnings, strict=options.strict_input)
     if isinstance(given, Collection):
         return given
     doc = _plain_json(given, IN_MEMORY_COLLECTION)
@@ -85,7 +85,7 @@ def environments_input(given: object, name: str, options: RunOptions, warnings: 
     from rqrun.formats import environments_from_object, load_environments
 
     if is_path(given):
-        return load_environments(given, warnings=warnings, strict=options.strict_input)  # type: ignore[arg-type]
+        return load_environments(given, warnings=warnings, strict=options.strict_input)
     if isinstance(given, Environment):
         return [given]
     return environments_from_object(_plain_json(given, name), name, warnings=warnings, strict=options.strict_input)
@@ -96,5 +96,5 @@ def data_input(given: object) -> list[dict[str, Any]]:
     from rqrun.formats import data_from_object, load_data
 
     if is_path(given):
-        return load_data(given)  # type: ignore[arg-type]
+        return load_data(given)
     return data_from_object(_plain_json(given, IN_MEMORY_DATA), IN_MEMORY_DATA)

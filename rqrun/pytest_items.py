@@ -49,10 +49,10 @@ class CollectionFile(pytest.File):
                 name = path if seen == 1 else f"{path} #{seen}"  # two requests with one path
                 if iterations > 1:
                     name += f" [iteration {iteration + 1}]"
-                yield RequestItem.from_parent(self, name=name, position=iteration * len(requests) + index,
+                yield RequestItem.from_parent(self, file=self, name=name, position=iteration * len(requests) + index,
                                               iteration=iteration, request_path=path)
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         from rqrun.errors import RqrunError
 
         if isinstance(excinfo.value, RqrunError):
@@ -62,11 +62,10 @@ class CollectionFile(pytest.File):
     def execution(self, position: int) -> Execution | None:
         """The execution at ``position``, running the collection first if it has not run yet."""
         if self._events is None:
-            self._run()
-        assert self._events is not None
+            self._events = self._run()
         return self._events.get(position)
 
-    def _run(self) -> None:
+    def _run(self) -> dict[int, Execution]:
         import rqrun
 
         found: dict[int, Execution] = {}
@@ -82,39 +81,34 @@ class CollectionFile(pytest.File):
 
         self._events = found  # set first: a run that raises is not started again by every item
         try:
-            result = rqrun.run(self.options, listeners=[listen])
+            self.run_result = rqrun.run(self.options, listeners=[listen])
         except rqrun.RqrunError as exc:
             self._stopped = exc.one_line()
             raise
-        self.run_result = result
+        return found
 
 
 class RequestItem(pytest.Item):
     """One request in one iteration; its outcome is rqrun's tests for it."""
 
-    def __init__(self, *, position: int, iteration: int, request_path: str, **kwargs: Any) -> None:
+    def __init__(self, *, file: CollectionFile, position: int, iteration: int, request_path: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.collection_file = file
         self.position = position
         self.iteration = iteration
         self.request_path = request_path
-
-    @property
-    def collection_file(self) -> CollectionFile:
-        assert isinstance(self.parent, CollectionFile)
-        return self.parent
 
     def runtest(self) -> None:
         execution = self.collection_file.execution(self.position)
         if execution is None:
             stopped = self.collection_file._stopped
             pytest.skip(f"not run: the run stopped ({stopped})" if stopped else "not run")
-        assert execution is not None
         for test in execution.tests:
             self.user_properties.append((f"rqrun test: {test.name}", test.status))
         if execution.failed:
             raise RequestFailed(execution)
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, RequestFailed):
             return describe_failure(excinfo.value.execution)
         from rqrun.errors import RqrunError

@@ -67,8 +67,7 @@ def _collection_doc(name: str, doc: object, base_dir: str | None) -> Collection:
     """A parsed Requestly export or Postman collection; ``name`` is what errors cite."""
     if isinstance(doc, dict) and "records" in doc and ("schema_version" in doc or isinstance(doc["records"], list)):
         return load_export(name, doc, base_dir)
-    if looks_like_postman(doc):
-        assert isinstance(doc, dict)
+    if isinstance(doc, dict) and looks_like_postman(doc):
         return load_postman(name, doc, base_dir)
     if isinstance(doc, dict) and isinstance(doc.get("info"), dict) and "requests" in doc:
         raise InputError("Postman collection v1 is not supported", where=name,

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 import rqrun
+
 from support.build import api, folder
 from support.servers import RecordingServer
 
