@@ -36,13 +36,15 @@ class CollectionFile(pytest.File):
     def collect(self) -> Iterator[RequestItem]:
         from rqrun.inputs import load_inputs, select_requests
         from rqrun.pytest_plugin import run_options
+        from rqrun.shard import shard_range
 
         self.options = run_options(self.config, str(self.path))
         inputs = load_inputs(self.options)  # an InputError is this file's collection error
         requests = select_requests(inputs.collection, self.options.folders)
         iterations = self.options.iteration_count or len(inputs.data) or 1
+        share = shard_range(iterations, *self.options.shard) if self.options.shard else range(iterations)
         names: dict[str, int] = {}
-        for iteration in range(iterations):
+        for iteration in share:
             for index, (chain, request) in enumerate(requests):
                 path = "/".join([f.name for f in chain[1:]] + [request.name])
                 seen = names[f"{iteration}:{path}"] = names.get(f"{iteration}:{path}", 0) + 1

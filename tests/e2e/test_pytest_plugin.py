@@ -220,3 +220,16 @@ def test_bail_skips_the_items_after_the_stop_and_path_globs_select_files(
     assert "api/shop.json::Auth/login [iteration 2] SKIPPED" in result.stdout
     assert "not run: the run stopped (bail)" in result.stdout
     assert server.requests.paths == ["/login", "/items/1", "/broken"]
+
+
+def test_a_shard_option_collects_only_that_shares_iterations(
+    tmp_path: Path, project_env: dict[str, str], recording_server: RecordingServer
+) -> None:
+    root = tmp_path / "proj"
+    _write_project(root, broken=False, ini="rqrun_data = rows.json\n")
+    server = _server(recording_server)
+    result = _pytest(root, project_env, "-v", f"--rqrun-options=--shard 2/2 --env-var base={server.url}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed" in result.stdout and "skipped" not in result.stdout
+    assert "shop.rq.json::Shop/items [iteration 2] PASSED" in result.stdout
+    assert server.requests.paths == ["/login", "/items/2"]
