@@ -4,11 +4,21 @@ and which requests it will run, in what order.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from rqrun.errors import UsageError
 from rqrun.formats._warnings import InputWarning
+from rqrun.memory import (
+    IN_MEMORY_ENVIRONMENT,
+    IN_MEMORY_GLOBALS,
+    collection_input,
+    data_input,
+    environments_input,
+    is_path,
+)
 from rqrun.model import Collection, Environment, Folder, Request
 from rqrun.options import RunOptions
 
@@ -31,12 +41,9 @@ class RunInputs:
 
 
 def _pick_environment(
-    path: str, name: str | None, warnings: list[InputWarning], strict: bool
+    found: list[Environment], where: str, name: str | None
 ) -> tuple[Environment | None, Environment | None]:
     """(environment, global environment found in the same file)."""
-    from rqrun.formats import load_environments
-
-    found = load_environments(path, warnings=warnings, strict=strict)
     regular = [e for e in found if not e.is_global]
     global_env = next((e for e in found if e.is_global), None)
     if name is not None:
@@ -44,37 +51,44 @@ def _pick_environment(
             if env.name == name:
                 return (None, env) if env.is_global else (env, global_env)
         names = ", ".join(repr(e.name) for e in found) or "none"
-        raise UsageError(f"no environment named {name!r} in {path} (it has: {names})", hint="check --env-name")
+        raise UsageError(f"no environment named {name!r} in {where} (it has: {names})", hint="check --env-name")
     if len(regular) > 1:
         names = ", ".join(repr(e.name) for e in regular)
-        raise UsageError(f"{path} holds several environments ({names})", hint="pick one with --env-name")
+        raise UsageError(f"{where} holds several environments ({names})", hint="pick one with --env-name")
     return (regular[0] if regular else None), global_env
 
 
-def load_inputs(options: RunOptions) -> RunInputs:
-    """Load the collection, environment, globals and data file the options name."""
-    from rqrun.files import FileAccess
-    from rqrun.formats import load_collection, load_data, load_environments
+def _given(value: object) -> bool:
+    """An option was set: an object, or a non-empty path (the CLI's empty value means none)."""
+    return value is not None and not (is_path(value) and not os.fspath(value))
 
+
+def _label(given: object, label: str) -> str:
+    return os.fspath(given) if is_path(given) else label
+
+
+def load_inputs(options: RunOptions) -> RunInputs:
+    """Load the collection, environment, globals and data the options name (files or objects)."""
     warnings: list[InputWarning] = []
     strict = options.strict_input
-    files = FileAccess(options.collection, None, options.insecure_file_read, options.vault_path)
-    collection = load_collection(options.collection, warnings=warnings, strict=strict, files=files)
+    collection = collection_input(options, warnings)
     environment: Environment | None = None
     globals_env: Environment | None = None
-    if options.environment:
-        environment, globals_env = _pick_environment(options.environment, options.env_name, warnings, strict)
+    if _given(options.environment):
+        where = _label(options.environment, IN_MEMORY_ENVIRONMENT)
+        found = environments_input(options.environment, where, options, warnings)
+        environment, globals_env = _pick_environment(found, where, options.env_name)
     elif options.env_name:
         matches = [e for e in collection.environments if e.name == options.env_name]
         if not matches:
             raise UsageError(f"the collection has no environment named {options.env_name!r}")
         environment = matches[0]
-    if options.globals:
-        loaded = load_environments(options.globals, warnings=warnings, strict=strict)
+    if _given(options.globals):
+        loaded = environments_input(options.globals, _label(options.globals, IN_MEMORY_GLOBALS), options, warnings)
         globals_env = next((e for e in loaded if e.is_global), loaded[0] if loaded else None)
     if globals_env is None:
         globals_env = next((e for e in collection.environments if e.is_global), None)
-    data = load_data(options.iteration_data) if options.iteration_data else []
+    data = data_input(options.iteration_data) if _given(options.iteration_data) else []
     return RunInputs(collection, environment, globals_env, data, warnings)
 
 

@@ -6,10 +6,24 @@ and so can any Python caller.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Union
 
-__all__ = ["RunOptions", "DEFAULT_TIMEOUT_REQUEST_MS", "DEFAULT_TIMEOUT_SCRIPT_MS", "SECRET_ENV_PREFIX", "secret_vars_from_environ"]
+if TYPE_CHECKING:
+    from rqrun.model import Collection, Environment
+
+#: A collection as a path, as parsed JSON (a Requestly export or Postman v2.x dict), or loaded.
+CollectionInput = Union[str, "os.PathLike[str]", Mapping[str, Any], "Collection"]
+#: An environment or globals as a path, as parsed JSON (any form a file may take), or loaded.
+EnvironmentInput = Union[str, "os.PathLike[str]", Mapping[str, Any], "Environment"]
+#: Iteration data as a path (CSV or JSON) or as rows (flat dicts).
+DataInput = Union[str, "os.PathLike[str]", Sequence[Mapping[str, Any]]]
+#: What reports and errors call a collection that has no file.
+IN_MEMORY_COLLECTION = "<in-memory collection>"
+
+__all__ = ["RunOptions", "CollectionInput", "EnvironmentInput", "DataInput", "IN_MEMORY_COLLECTION", "DEFAULT_TIMEOUT_REQUEST_MS", "DEFAULT_TIMEOUT_SCRIPT_MS", "SECRET_ENV_PREFIX", "secret_vars_from_environ"]
 
 DEFAULT_TIMEOUT_REQUEST_MS = 30_000
 DEFAULT_TIMEOUT_SCRIPT_MS = 5_000
@@ -28,19 +42,24 @@ def secret_vars_from_environ(environ: Mapping[str, str]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class RunOptions:
-    """The options of one run. Paths are as the user gave them; loaders resolve them."""
+    """The options of one run. Paths are as the user gave them; loaders resolve them.
 
-    collection: str
-    environment: str | None = None
+    ``collection``, ``environment``, ``globals`` and ``iteration_data`` may also be objects a
+    caller holds (see :data:`CollectionInput`); a collection without a file reads its files
+    (form-data, binary bodies) relative to ``working_dir``, or the current directory.
+    """
+
+    collection: CollectionInput
+    environment: EnvironmentInput | None = None
     env_name: str | None = None
-    globals: str | None = None
+    globals: EnvironmentInput | None = None
     env_vars: Mapping[str, str] = field(default_factory=dict)
     global_vars: Mapping[str, str] = field(default_factory=dict)
     #: Environment variables whose values are secrets: they resolve as ``{{KEY}}`` (over
     #: ``env_vars``) and are registered with the redactor, so no output shows them.
     secret_vars: Mapping[str, str] = field(default_factory=dict, repr=False)
     iteration_count: int | None = None
-    iteration_data: str | None = None
+    iteration_data: DataInput | None = None
     folders: tuple[str, ...] = ()
     delay_request_ms: int = 0
     bail: bool = False
@@ -75,5 +94,15 @@ class RunOptions:
     ssl_extra_ca_certs: str | None = None
     http2: bool = False
     parallel: int = 1
+    shard: tuple[int, int] | None = None  # (K, N): run the K-th of N contiguous shares of the iterations
     working_dir: str | None = None  # where a collection's files resolve (default: its folder)
     insecure_file_read: bool = False  # let a collection read files outside that folder
+
+    @property
+    def source(self) -> str:
+        """The collection as reports name it: the path given, a loaded one's file, or a label."""
+        given = self.collection
+        if isinstance(given, (str, os.PathLike)):
+            return os.fspath(given)
+        loaded_from = getattr(given, "source", None)
+        return loaded_from if isinstance(loaded_from, str) and loaded_from else IN_MEMORY_COLLECTION

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from rqrun.errors import RequestSendError, SecretNotAllowed
 from rqrun.files import FileAccess
 from rqrun.gate import Outgoing, SecretGate, origin_host
+from rqrun.memory import files_anchor
 from rqrun.model import Auth, Folder, Request
 from rqrun.options import RunOptions
 from rqrun.redact import Redactor
@@ -70,7 +71,7 @@ class RequestPipeline:
         self.vault = vault
         self.gate = gate
         self.deadline: float | None = None  # time.monotonic() instant the whole run ends (--timeout)
-        self.files = FileAccess(options.collection, options.working_dir, options.insecure_file_read, options.vault_path)
+        self.files = FileAccess(files_anchor(options), options.working_dir, options.insecure_file_read, options.vault_path)
         self._http: HttpClient | None = None
         self._oauth: OAuth2Tokens | None = None
         self._lock = threading.RLock()

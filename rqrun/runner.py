@@ -25,6 +25,7 @@ from rqrun.record import ExecutionRecord, received_response, sent_request
 from rqrun.redact import Redactor
 from rqrun.run_vault import RunVault
 from rqrun.script_host import ScriptRunner
+from rqrun.shard import shard_range
 from rqrun.state import IterationContext, VariableState
 from rqrun.summary import RunSummary
 from rqrun.variables import Scopes
@@ -84,8 +85,11 @@ class Runner:
         self.pipeline = RequestPipeline(options, redactor, self.vault, self.gate)
         self.requests = select_requests(collection, options.folders)
         self.data = inputs.data
-        self.iterations = options.iteration_count or len(self.data) or 1
-        self.scripts = ScriptRunner(options, self.pipeline, self.vault, redactor, self.iterations)
+        total = options.iteration_count or len(self.data) or 1
+        share = shard_range(total, *options.shard) if options.shard else range(total)
+        self.first = share.start  # iterations keep their global numbers in a shard (--shard K/N)
+        self.iterations = len(share)
+        self.scripts = ScriptRunner(options, self.pipeline, self.vault, redactor, total)
         self._stop = threading.Event()
         self.exported: list[str] = []
         self._deadline: float | None = None
@@ -125,7 +129,7 @@ class Runner:
         self.bus.emit(
             ev.RunStarted(
                 collection_name=self.redactor.redact(collection.name),
-                source=self.options.collection,
+                source=self.options.source,
                 iterations=self.iterations,
                 items=len(self.requests),
                 started_at=_now(),
@@ -171,7 +175,7 @@ class Runner:
     def _iterations(self) -> str | None:
         if self.options.parallel > 1 and self.iterations > 1:
             return self._parallel_iterations()
-        for index in range(self.iterations):
+        for index in range(self.first, self.first + self.iterations):
             aborted = self._iteration(IterationContext(index, self._row(index), self.state, self.bus.emit))
             if aborted:
                 return aborted
@@ -249,6 +253,7 @@ class Runner:
 
         def run_one(index: int) -> tuple[list[object], str | None, list[tuple[str, str, str, Any]]]:
             events: list[object] = []
+            index += self.first
             it = IterationContext(index, self._row(index), snapshot.copy(), events.append, ops=[])
             return events, self._iteration(it), it.ops or []
 

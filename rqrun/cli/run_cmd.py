@@ -23,6 +23,7 @@ from rqrun.cli.options import (
     variable_options,
 )
 from rqrun.options import RunOptions, secret_vars_from_environ
+from rqrun.shard import parse_shard
 
 __all__ = ["run", "build_options"]
 
@@ -76,6 +77,7 @@ def build_options(ctx: click.Context, collection: str, params: dict[str, Any]) -
         ssl_extra_ca_certs=params["ssl_extra_ca_certs"],
         http2=params["http2"],
         parallel=params["parallel"],
+        shard=parse_shard(params["shard"]) if params.get("shard") is not None else None,
         working_dir=params["working_dir"],
         insecure_file_read=params["insecure_file_read"],
     )
@@ -87,6 +89,8 @@ def build_options(ctx: click.Context, collection: str, params: dict[str, Any]) -
 @file_options()
 @variable_options()
 @run_control_options()
+@click.option("--shard", metavar="K/N", help="Run only the K-th of N contiguous shares of the iterations "
+              "(data rows), e.g. 2/3; merge the shards' JSON reports with merge-reports.")
 @network_options()
 @reporter_options()
 @click.pass_context
@@ -98,6 +102,7 @@ def run(ctx: click.Context, /, collection: str, **params: Any) -> int:
       rqrun run api.json -e staging.json
       rqrun run api.json -d users.csv --reporters cli,junit --reporter-junit-export out/junit.xml
       rqrun run api.json --folder Auth --env-var baseUrl=http://127.0.0.1:8000 --bail
+      rqrun run api.json -d users.csv --shard 2/3 -r json --reporter-json-export shard-2.json
     """
     from rqrun.api import run as run_collection
 

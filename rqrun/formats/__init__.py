@@ -19,6 +19,8 @@ from rqrun.errors import InputError
 from rqrun.formats._reading import read_json
 from rqrun.formats._warnings import InputWarning, collecting, grouped
 from rqrun.formats.datafile import load_data as _load_data
+from rqrun.formats.datafile import rows_from_doc
+from rqrun.formats.environments import environments_from_doc
 from rqrun.formats.environments import load_environments as _load_environments
 from rqrun.formats.postman import load_postman, looks_like_postman
 from rqrun.formats.requestly import load_export
@@ -28,7 +30,10 @@ from rqrun.model import Collection, Environment
 if TYPE_CHECKING:
     from rqrun.files import FileAccess
 
-__all__ = ["load_collection", "load_environments", "load_data"]
+__all__ = [
+    "load_collection", "load_environments", "load_data",
+    "collection_from_object", "environments_from_object", "data_from_object",
+]
 
 _T = TypeVar("_T")
 
@@ -55,18 +60,25 @@ def _collection(name: str, files: FileAccess | None = None) -> Collection:
     if os.path.isdir(name):
         return load_workspace(name, files)
     doc = read_json(name, what="collection file")
-    if isinstance(doc, dict) and "records" in doc and ("schema_version" in doc or isinstance(doc["records"], list)):
-        return load_export(name, doc)
-    if looks_like_postman(doc):
-        return load_postman(name, doc)
-    if os.path.basename(name) == "requestly.json" and isinstance(doc, dict):
+    if os.path.basename(name) == "requestly.json" and isinstance(doc, dict) and "records" not in doc \
+            and not looks_like_postman(doc):
         return load_workspace(os.path.dirname(name) or ".", files)  # the workspace's own config file
+    return _collection_doc(name, doc, None)
+
+
+def _collection_doc(name: str, doc: object, base_dir: str | None) -> Collection:
+    """A parsed Requestly export or Postman collection; ``name`` is what errors cite."""
+    if isinstance(doc, dict) and "records" in doc and ("schema_version" in doc or isinstance(doc["records"], list)):
+        return load_export(name, doc, base_dir)
+    if isinstance(doc, dict) and looks_like_postman(doc):
+        return load_postman(name, doc, base_dir)
     if isinstance(doc, dict) and isinstance(doc.get("info"), dict) and "requests" in doc:
         raise InputError("Postman collection v1 is not supported", where=name,
                          hint="export it again from Postman as v2.1")
+    folder = "" if base_dir is not None else ", a Requestly workspace folder,"
     raise InputError(
-        "not a collection: expected a Requestly export ({\"schema_version\", \"records\"}), "
-        "a Requestly workspace folder, or a Postman v2.x collection ({\"info\", \"item\"})",
+        "not a collection: expected a Requestly export ({\"schema_version\", \"records\"})"
+        f"{folder} or a Postman v2.x collection ({{\"info\", \"item\"}})",
         where=name,
     )
 
@@ -115,3 +127,26 @@ def load_data(path: str | os.PathLike[str]) -> list[dict[str, object]]:
     """Iteration data rows from a CSV or JSON file."""
     name = os.fspath(path)
     return _guard(name, lambda: _load_data(name))
+
+
+def collection_from_object(doc: object, name: str, base_dir: str, *, warnings: list[InputWarning] | None = None,
+                           strict: bool = False) -> Collection:
+    """A collection a caller holds as parsed JSON (Requestly export or Postman v2.x dict).
+
+    ``name`` stands for the file in errors and reports; relative file paths resolve against
+    ``base_dir``, since there is no file whose folder they could be relative to.
+    """
+    return _checked(name, lambda: _collection_doc(name, doc, base_dir), warnings, strict,
+                    lambda c: next(iter(c.walk()), None) is None,
+                    "the collection holds no requests: nothing will run")
+
+
+def environments_from_object(doc: object, name: str, *, warnings: list[InputWarning] | None = None,
+                             strict: bool = False) -> list[Environment]:
+    """The environments in a parsed document: any form an environment file may take."""
+    return _checked(name, lambda: environments_from_doc(doc, name, "environment"), warnings, strict)
+
+
+def data_from_object(rows: object, name: str) -> list[dict[str, object]]:
+    """Iteration data rows a caller holds: a list of flat dicts."""
+    return _guard(name, lambda: rows_from_doc(rows, name))

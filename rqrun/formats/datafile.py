@@ -21,7 +21,7 @@ from typing import Any
 from rqrun.errors import InputError
 from rqrun.formats._reading import Loc, parse_json, read_text, type_name
 
-__all__ = ["load_data", "typed_cell"]
+__all__ = ["load_data", "rows_from_doc", "typed_cell"]
 
 _INT = re.compile(r"-?(0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"-?(0|[1-9][0-9]*)\.[0-9]+\Z")
@@ -124,8 +124,12 @@ def _csv(name: str, content: str) -> list[dict[str, object]]:
 
 def _json(name: str, content: str) -> list[dict[str, object]]:
     """An array of flat objects whose values are strings, numbers, booleans or null."""
+    return rows_from_doc(parse_json(content, name), name)
+
+
+def rows_from_doc(doc: Any, name: str) -> list[dict[str, object]]:
+    """Data rows from a parsed JSON document (or a caller's list); ``name`` is what errors cite."""
     loc = Loc(name)
-    doc: Any = parse_json(content, name)
     if not isinstance(doc, list):
         raise loc.error(f"expected an array of objects (one per iteration), got {type_name(doc)}")
     result: list[dict[str, object]] = []

@@ -16,7 +16,7 @@ from rqrun.formats._warnings import check_keys
 from rqrun.formats.requestly import check_schema_version, parse_variables
 from rqrun.model import Environment, Variable
 
-__all__ = ["load_environments", "environment_from_object"]
+__all__ = ["load_environments", "environments_from_doc", "environment_from_object"]
 
 # Keys of a Postman variable row, and of a Requestly (export or workspace) environment object.
 _POSTMAN_ROW_KEYS = frozenset({"key", "value", "enabled", "disabled", "type", "description"})
@@ -79,9 +79,13 @@ def _flat(doc: dict[str, Any], loc: Loc, name: str) -> Environment:
 def load_environments(path: str | os.PathLike[str]) -> list[Environment]:
     """Every environment in the file, in file order (see the module docstring for the formats)."""
     name = os.fspath(path)
-    loc = Loc(name)
     doc = read_json(name, what="environment file")
-    stem = Path(name).stem or "environment"
+    return environments_from_doc(doc, name, Path(name).stem or "environment")
+
+
+def environments_from_doc(doc: object, name: str, stem: str) -> list[Environment]:
+    """Every environment in a parsed document; ``name`` is what errors cite, ``stem`` the default name."""
+    loc = Loc(name)
     if not isinstance(doc, dict):
         raise loc.error(_EXPECTED)
     if "environments" in doc:

@@ -146,9 +146,9 @@ def _enabled(row: dict[str, Any], loc: Loc) -> bool:
 class _Loader:
     """One pass over a collection, carrying the file's folder for relative file paths."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, base_dir: str | None = None) -> None:
         self.path = path
-        self.base_dir = os.path.dirname(os.path.abspath(path))
+        self.base_dir = base_dir or os.path.dirname(os.path.abspath(path))
 
     # --- shared pieces -------------------------------------------------------------------
 
@@ -540,8 +540,11 @@ def _stable_id(path: str, index_path: str, names: str) -> str:
     return f"pm-{digest[:16]}"
 
 
-def load_postman(path: str, doc: dict[str, Any]) -> Collection:
-    """A Postman v2.0/v2.1 collection; collection-level auth, variables and events become the root's."""
+def load_postman(path: str, doc: dict[str, Any], base_dir: str | None = None) -> Collection:
+    """A Postman v2.0/v2.1 collection; collection-level auth, variables and events become the root's.
+
+    Relative file paths resolve against ``base_dir`` (default: the file's folder).
+    """
     loc = Loc(path)
     if doc.get("info") is None:
         _lenient(loc, "no 'info' block (named after the file, as Newman runs it)")
@@ -555,7 +558,7 @@ def load_postman(path: str, doc: dict[str, Any]) -> Collection:
     name = text(info.get("name"), iloc.key("name")) or os.path.splitext(os.path.basename(path))[0]
     rid = text(info.get("_postman_id", info.get("id")), iloc.key("_postman_id")) or _stable_id(path, "", name)
     check_keys(doc, loc, _COLLECTION_KEYS, _ALIASES)
-    loader = _Loader(path)
+    loader = _Loader(path, base_dir)
     behaviour = loader.settings(doc.get("protocolProfileBehavior"), loc.key("protocolProfileBehavior"))
     if doc.get("item") is None:
         raise loc.key("item").error("expected a list of items, got nothing")

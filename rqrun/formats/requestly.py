@@ -396,14 +396,17 @@ def _missing_parent(rid: str, parent: str, loc: Loc, scan: tuple[dict[str, str],
     return loc.key("collectionId").error(f"parent collection {parent!r} not found")
 
 
-def load_export(path: str, doc: dict[str, Any]) -> Collection:
-    """Build the tree from the flat ``records`` list (see the module docstring)."""
+def load_export(path: str, doc: dict[str, Any], base_dir: str | None = None) -> Collection:
+    """Build the tree from the flat ``records`` list (see the module docstring).
+
+    Relative file paths resolve against ``base_dir`` (default: the file's folder).
+    """
     loc = Loc(path)
     check_schema_version(doc, loc)
     check_keys(doc, loc, ("schema_version", "records"))
     records_loc = loc.key("records")
     records = as_list(doc.get("records"), records_loc)
-    base_dir = os.path.dirname(os.path.abspath(path))
+    base_dir = base_dir or os.path.dirname(os.path.abspath(path))
     scan = _prescan(records)
     gone = set(scan[1])  # deleted records, and then everything below them
     root_count = scan[3]

@@ -89,8 +89,8 @@ class HtmlReporter(FileReporter):
         summary = outcome.summary
         started = self.started
         return PageInfo(
-            title=(started.collection_name if started else "") or self._ctx.run_options.collection,
-            source=started.source if started else self._ctx.run_options.collection,
+            title=(started.collection_name if started else "") or self._ctx.run_options.source,
+            source=started.source if started else self._ctx.run_options.source,
             version=__version__,
             started_at=started.started_at if started else "",
             finished_at=outcome.finished_at,

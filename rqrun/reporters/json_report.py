@@ -58,7 +58,7 @@ class JsonReporter(FileReporter):
         started = self.started
         collection = {
             "name": self._redact(started.collection_name) if started else "",
-            "source": self._redact(started.source if started else self._ctx.run_options.collection),
+            "source": self._redact(started.source if started else self._ctx.run_options.source),
         }
         plan = {
             "iterations": started.iterations if started else 0,

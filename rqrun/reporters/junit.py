@@ -170,7 +170,7 @@ class JunitReporter(FileReporter):
         """The root element with the totals, the streamed suites, the end tag."""
         t = self._totals
         started = self.started
-        name = (started.collection_name or started.source) if started else self._ctx.run_options.collection
+        name = (started.collection_name or started.source) if started else self._ctx.run_options.source
         root = (
             f'<testsuites name="{self._a(name)}" '
             f'tests="{t["tests"]}" failures="{t["failures"]}" errors="{t["errors"]}" '

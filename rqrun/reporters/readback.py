@@ -229,10 +229,16 @@ def replay(reports: Sequence[ReportFile], bus: ev.EventBus, summary: Any, now: s
             bus.emit(ev.IterationStarted(current))
         bus.emit(ev.ItemFinished(ex))
     recovered = [r for r in reports if r.truncated or not r.complete]
+    said: set[str] = set()
     for report in reports:
         for warning in report.tail.get("warnings") or []:
             if isinstance(warning, dict):
-                bus.emit(ev.RunWarning(str(warning.get("message", ""))))
+                message = str(warning.get("message", ""))
+                if "iteration" not in warning:  # a run's own warning (a loader's): every shard said it
+                    if message in said:
+                        continue
+                    said.add(message)
+                bus.emit(ev.RunWarning(message))
     runs: list[dict[str, Any]] = [r.tail.get("run") or {} for r in reports]
     exit_code = max([int(summary.exit_code)] + [_int(run.get("exit_code")) for run in runs])
     if recovered:

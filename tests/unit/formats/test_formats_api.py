@@ -1,12 +1,15 @@
-"""The package's public surface is exactly the three loaders."""
+"""The package's public surface is exactly the three file loaders and their in-memory twins."""
 
 from __future__ import annotations
 
 import rqrun.formats as formats
 
 
-def test_api__all_is_the_three_loaders() -> None:
-    assert sorted(formats.__all__) == ["load_collection", "load_data", "load_environments"]
+def test_api__all_is_the_loaders() -> None:
+    assert sorted(formats.__all__) == [
+        "collection_from_object", "data_from_object", "environments_from_object",
+        "load_collection", "load_data", "load_environments",
+    ]
     for name in formats.__all__:
         assert callable(getattr(formats, name))
 
