@@ -121,6 +121,8 @@ class Runner:
         if self.options.timeout_ms:
             self._deadline = started + self.options.timeout_ms / 1000
             self.pipeline.deadline = time.monotonic() + self.options.timeout_ms / 1000
+        if any(s.source.strip() for c, r in self.requests for p in _PHASES for s in _scripts(c, r, p)):
+            self.scripts.prestart()  # the sandbox workers boot while the first request is out
         collection = self.inputs.collection
         self.bus.emit(
             ev.RunStarted(
@@ -307,6 +309,9 @@ def _error_info(exc: Exception) -> ev.ErrorInfo:
         return ev.ErrorInfo("input", "request", exc.one_line(), kind=exc.reference)
     kind = getattr(exc, "kind", "unresolved-variable")
     return ev.ErrorInfo("validation", "request", str(exc), kind=kind)
+
+
+_PHASES = ("pre_request", "post_response")
 
 
 def _scripts(chain: Sequence[Folder], request: Request, phase: str) -> list[Script]:
