@@ -179,6 +179,14 @@ class Runner:
                 return aborted
         return None
 
+    def run_iteration(self, index: int, emit: Any) -> str | None:
+        """One iteration on the run's own variables, data rows taken in turn; events to ``emit``.
+
+        For drivers that own the loop (``rqrun load``: each Locust user is one runner).
+        """
+        row = self._row(index % len(self.data)) if self.data else {}
+        return self._iteration(IterationContext(index, row, self.state, emit))
+
     def _row(self, index: int) -> dict[str, Any]:
         row = self.data[index] if index < len(self.data) else {}
         return {k: v for k, v in row.items() if v is not None}

@@ -53,6 +53,7 @@ class ScriptRunner:
         self.redactor = redactor
         self.iterations = iterations
         self._pool: EnginePool[ScriptEngine] = EnginePool(self._new_engine, max(1, options.parallel))
+        self._owns_pool = True
         self._lock = threading.Lock()
         self._reported: set[int] = set()
 
@@ -65,7 +66,13 @@ class ScriptRunner:
         """Boot the workers the run will need while its first requests are on the network."""
         self._pool.prestart(lambda engine: engine.start())
 
+    def share_pool(self, pool: EnginePool[ScriptEngine]) -> None:
+        """Run scripts on workers shared with other runners (``rqrun load``'s users); its owner closes them."""
+        self._pool, self._owns_pool = pool, False
+
     def close(self) -> None:
+        if not self._owns_pool:
+            return
         for engine in self._pool.engines:
             try:
                 engine.close()
