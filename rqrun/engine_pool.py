@@ -2,16 +2,16 @@
 
 One sandbox worker per thread cost a process start (about 0.1 s of CPU) per thread and left
 most workers idle: a test script runs in a fraction of a millisecond while its iteration waits
-tens of milliseconds on the network. The pool starts as many workers as scripts really run at
-once: up to one per core at first, and one more (up to the thread count) only when every lent
-worker is warm and has been busy on one job for longer than :data:`PATIENCE_S` (a slow
-``rq.sendRequest`` or a long script), so slow scripts never queue behind each other for long.
+tens of milliseconds on the network. The pool starts two workers (one with ``--parallel 1``;
+two measured faster than one or eight for ``--parallel 8`` on two cores) and makes another (up
+to the thread count) only when a script has waited longer than :data:`PATIENCE_S` for one while every
+lent worker is warm (booted: a booting worker will serve soon). Short scripts share one worker;
+slow ones (a long ``rq.sendRequest``, heavy computation) get more instead of queueing.
 Engines keep no state between jobs, so which one runs a script does not change what it does.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from contextlib import contextmanager
@@ -28,10 +28,10 @@ E = TypeVar("E")
 class EnginePool(Generic[E]):
     """At most ``limit`` engines made by ``factory``, lent one job at a time."""
 
-    def __init__(self, factory: Callable[[], E], limit: int, base: int | None = None) -> None:
+    def __init__(self, factory: Callable[[], E], limit: int, base: int = 2) -> None:
         self._factory = factory
         self.limit = max(1, limit)
-        self.base = min(self.limit, base if base is not None else max(2, os.cpu_count() or 2))
+        self.base = min(self.limit, base)
         self._cond = threading.Condition()
         self._idle: list[E] = []
         self._lent: dict[int, tuple[float, bool]] = {}  # id(engine) -> (lent at, warm)
@@ -61,7 +61,8 @@ class EnginePool(Generic[E]):
 
     def _take(self) -> E:
         with self._cond:
-            while not self._idle and not self._may_grow():
+            since = time.monotonic()
+            while not self._idle and not self._may_grow(time.monotonic() - since):
                 self._cond.wait(PATIENCE_S)
             if self._idle:
                 engine = self._idle.pop()
@@ -71,11 +72,10 @@ class EnginePool(Generic[E]):
             self._lent[id(engine)] = (time.monotonic(), id(engine) in self._warm)
             return engine
 
-    def _may_grow(self) -> bool:
+    def _may_grow(self, waited: float) -> bool:
         count = len(self.engines)
         if count < self.base:
             return True
-        if count >= self.limit:
+        if count >= self.limit or waited <= PATIENCE_S:
             return False
-        now = time.monotonic()  # every lent engine warm and stuck on a slow job
-        return all(warm and now - since > PATIENCE_S for since, warm in self._lent.values())
+        return all(warm for _, warm in self._lent.values())

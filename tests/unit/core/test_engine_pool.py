@@ -33,7 +33,7 @@ def test_jobs_one_after_another_share_one_engine():
     assert seen == {0} and pool.engines == [0]
 
 
-def test_a_warm_engine_stuck_on_a_slow_job_makes_the_pool_grow():
+def test_a_job_kept_waiting_by_a_warm_engine_makes_the_pool_grow():
     pool = _pool(limit=2, base=1)
     with pool.borrow():
         pass  # engine 0 is warm now
@@ -72,3 +72,4 @@ def test_prestart_boots_the_base_engines():
     pool = _pool(limit=8, base=2)
     pool.prestart(started.append)
     assert started == [0, 1] and pool.engines == [0, 1]
+    assert EnginePool(object, limit=8).base == 2 and EnginePool(object, limit=1).base == 1
