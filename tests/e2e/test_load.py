@@ -115,3 +115,25 @@ def test_without_locust_the_error_says_how_to_install_it(cli_env, tmp_path):
     assert result.stderr.strip().splitlines() == [
         "rqrun: error: rqrun load needs Locust, which is not installed (pip install 'rqrun[load]')"
     ]
+
+
+def test_rqrun_user_in_a_users_own_locustfile(cli_env, tmp_path, recording_server):
+    _serve(recording_server)
+    _collection(tmp_path, recording_server.url)
+    (tmp_path / "locustfile.py").write_text(
+        "from rqrun.load import RqrunUser\n\n\n"
+        "class ApiUser(RqrunUser):\n"
+        '    collection = "load.json"\n'
+        f"    iterations = {ITERATIONS}\n"
+        '    run_options = {"env_vars": {"worker": "own"}}\n',
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "locust", "-f", "locustfile.py", "--headless", "-u", "2", "-r", "50", "-t", "60s",
+         "--csv", "own", "--html", "own.html"],
+        env=cli_env, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 1, result.stderr[-3000:]
+    _check_stats(_stats(tmp_path / "own"), 2 * ITERATIONS)
+    assert {r.header("X-Worker") for r in recording_server.requests.to("/me")} == {"own"}
+    assert "Broken" in (tmp_path / "own.html").read_text(encoding="utf-8")
