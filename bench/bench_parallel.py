@@ -68,7 +68,7 @@ def collection(url: str) -> dict[str, object]:
 
 
 def main() -> None:
-    iterations = int(sys.argv[1]) if len(sys.argv) > 1 else 40
+    iterations = int(sys.argv[1]) if len(sys.argv) > 1 else 100
     latency_ms = float(sys.argv[2]) if len(sys.argv) > 2 else 20.0
     rqrun = Path(sys.executable).with_name("rqrun")
     with SlowServer(latency_ms / 1000) as server, tempfile.TemporaryDirectory() as tmp:

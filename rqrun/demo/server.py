@@ -26,6 +26,7 @@ Run it alone with ``python -m rqrun.demo.server [--port N]``.
 from __future__ import annotations
 
 import argparse
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -125,6 +126,12 @@ class _Listener(ThreadingHTTPServer):
     # socketserver's listen backlog is 5: the sixth client connecting at once (``--parallel 8``,
     # Locust's users) has its SYN dropped and retries a second later, a 1 s stall per connection.
     request_queue_size = 128
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up (a load-test worker exiting) is not a server error worth a traceback."""
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class LoopbackServer:
