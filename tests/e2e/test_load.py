@@ -137,3 +137,12 @@ def test_rqrun_user_in_a_users_own_locustfile(cli_env, tmp_path, recording_serve
     _check_stats(_stats(tmp_path / "own"), 2 * ITERATIONS)
     assert {r.header("X-Worker") for r in recording_server.requests.to("/me")} == {"own"}
     assert "Broken" in (tmp_path / "own.html").read_text(encoding="utf-8")
+
+
+def test_a_missing_collection_or_both_roles_is_refused_before_locust_starts(run_cli, tmp_path):
+    missing = run_cli("load", tmp_path / "nope.json", "-u", "1", "-t", "1s")
+    assert missing.code == 3, missing
+    assert missing.stderr.strip().splitlines() == [f"rqrun: error: {tmp_path / 'nope.json'}: collection file not found (check the path)"]
+    both = run_cli("load", tmp_path / "nope.json", "--master", "--worker")
+    assert both.code == 2, both
+    assert "--master and --worker exclude each other" in both.stderr and "Locust" not in both.output
