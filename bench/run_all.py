@@ -7,7 +7,8 @@ Runs, in this order, each against local servers only:
    ``{{vault:k}}`` resolution, redaction);
 3. the head-to-head against Newman 6.2.2 (``bench_newman.py``): 10 requests x 100 iterations,
    scripted and not, alternated pairs;
-4. ``bench_parallel.py`` (``--parallel N`` throughput);
+4. ``bench_parallel.py`` (``--parallel N`` throughput) and, with Locust installed,
+   ``bench_load.py`` (``rqrun load`` with one and two workers);
 5. the 100,000-request long run (``bench_longrun.py``): peak RSS, and RSS over time.
 
 Then it checks the targets of ``spec/quality.md`` and writes RESULTS.md: the machine (nproc, CPU,
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import re
 import subprocess
 import sys
@@ -100,9 +102,14 @@ def main() -> int:
     h2h = head_to_head(pairs, iterations)
     commands.append(f".venv/bin/python bench/bench_newman.py --pairs {pairs} --iterations {iterations}")
 
-    shown, parallel_text = _script("bench_parallel.py", "40", "20")
+    shown, parallel_text = _script("bench_parallel.py", "100", "20")
     commands.append(shown)
     raw.append((shown, parallel_text))
+    load_text = None
+    if importlib.util.find_spec("locust") is not None:
+        shown, load_text = _script("bench_load.py", "5", "100", "15")
+        commands.append(shown)
+        raw.append((shown, load_text))
 
     print(f"$ long run: {long_iterations * 10:,d} requests", flush=True)
     long = long_run(long_iterations, "json")
@@ -114,6 +121,7 @@ def main() -> int:
     version_ms = _number(r"rqrun --version\s+median\s+([\d.]+) ms", startup_text)
     help_ms = _number(r"rqrun --help\s+median\s+([\d.]+) ms", startup_text)
     ratio = h2h["scripted"]["ratio"][0]
+    parallel_x = _number(r"--parallel 8: run\s+[\d.]+ s\s+[\d.]+ requests/s x\s*([\d.]+)", parallel_text)
     targets = [
         Target("scripted workload, rqrun/Newman wall time", "<= 0.25",
                f"{ratio:.3f} (median of {pairs} per-pair ratios)", ratio <= 0.25),
@@ -125,7 +133,12 @@ def main() -> int:
                f"{long['peak_tree_rss_mb']:.1f} MB (with the script worker)", long["peak_tree_rss_mb"] < 150),
         Target("... and flat after warm-up", "slope < 1 MB per 10,000 requests",
                f"{long['slope_mb_per_10k']:+.2f} MB per 10,000", long["slope_mb_per_10k"] < 1.0),
+        Target("`--parallel 8` throughput over `--parallel 1`, 20 ms server", ">= 6x",
+               f"{parallel_x:.1f}x (over the run's duration)", parallel_x >= 6),
     ]
+    if load_text is not None:
+        load_x = _number(r"2 worker\(s\).*x\s*([\d.]+)", load_text)
+        targets.append(Target("`rqrun load`, two workers over one", ">= 1.8x", f"{load_x:.2f}x", load_x >= 1.8))
     elapsed = time.perf_counter() - started
     text = _render(facts, load_start, load(), elapsed, targets, versions, h2h, long, raw, commands, args.quick)
     args.out.write_text(text, encoding="utf-8")

@@ -70,7 +70,6 @@ def _label(given: object, label: str) -> str:
 def load_inputs(options: RunOptions) -> RunInputs:
     """Load the collection, environment, globals and data the options name (files or objects)."""
     warnings: list[InputWarning] = []
-    strict = options.strict_input
     collection = collection_input(options, warnings)
     environment: Environment | None = None
     globals_env: Environment | None = None

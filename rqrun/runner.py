@@ -125,6 +125,8 @@ class Runner:
         if self.options.timeout_ms:
             self._deadline = started + self.options.timeout_ms / 1000
             self.pipeline.deadline = time.monotonic() + self.options.timeout_ms / 1000
+        if any(s.source.strip() for c, r in self.requests for p in _PHASES for s in _scripts(c, r, p)):
+            self.scripts.prestart()  # the sandbox workers boot while the first request is out
         collection = self.inputs.collection
         self.bus.emit(
             ev.RunStarted(
@@ -180,6 +182,14 @@ class Runner:
             if aborted:
                 return aborted
         return None
+
+    def run_iteration(self, index: int, emit: Any) -> str | None:
+        """One iteration on the run's own variables, data rows taken in turn; events to ``emit``.
+
+        For drivers that own the loop (``rqrun load``: each Locust user is one runner).
+        """
+        row = self._row(index % len(self.data)) if self.data else {}
+        return self._iteration(IterationContext(index, row, self.state, emit))
 
     def _row(self, index: int) -> dict[str, Any]:
         row = self.data[index] if index < len(self.data) else {}
@@ -345,6 +355,9 @@ def _error_info(exc: Exception) -> ev.ErrorInfo:
         return ev.ErrorInfo("input", "request", exc.one_line(), kind=exc.reference)
     kind = getattr(exc, "kind", "unresolved-variable")
     return ev.ErrorInfo("validation", "request", str(exc), kind=kind)
+
+
+_PHASES = ("pre_request", "post_response")
 
 
 def _scripts(chain: Sequence[Folder], request: Request, phase: str) -> list[Script]:

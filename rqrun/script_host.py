@@ -1,7 +1,7 @@
 """Running a request's scripts, and answering the calls they make back to the host.
 
-Each thread (each ``--parallel`` iteration) gets its own worker process. What a script is
-handed (its request, response, variables, and every host-call answer) is first shown to the
+Scripts run in sandbox workers lent by an :class:`EnginePool` (about one per script running at
+once). What a script is handed (its request, response, variables, and every host-call answer) is first shown to the
 run's :class:`SecretGate`: a script that sees a host-bound secret confines the rest of the run to
 that secret's hosts. ``rq.sendRequest`` goes through the same :class:`RequestPipeline` as the
 collection's own requests, and one that renders a host-bound ``{{vault:...}}`` confines the run
@@ -17,6 +17,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from rqrun import events as ev
+from rqrun.engine_pool import EnginePool
 from rqrun.errors import RqrunError, SecretNotAllowed, VaultError
 from rqrun.gate import SecretGate
 from rqrun.model import Request, Script
@@ -36,7 +37,7 @@ __all__ = ["ScriptHost", "ScriptRunner"]
 
 
 class ScriptRunner:
-    """Runs scripts for the runner: builds the job, runs it in this thread's worker, applies the result."""
+    """Runs scripts for the runner: builds the job, runs it in a pooled worker, applies the result."""
 
     def __init__(
         self,
@@ -52,28 +53,28 @@ class ScriptRunner:
         self.gate: SecretGate = pipeline.gate
         self.redactor = redactor
         self.iterations = iterations
-        self._local = threading.local()
-        self._engines: list[ScriptEngine] = []
+        self._pool: EnginePool[ScriptEngine] = EnginePool(self._new_engine, max(1, options.parallel))
+        self._owns_pool = True
         self._lock = threading.Lock()
         self._reported: set[int] = set()
 
-    @property
-    def engine(self) -> ScriptEngine:
-        """This thread's script engine: each parallel iteration gets its own worker process."""
-        engine: ScriptEngine | None = getattr(self._local, "engine", None)
-        if engine is None:
-            from rqrun.sandbox import ScriptEngine
+    def _new_engine(self) -> ScriptEngine:
+        from rqrun.sandbox import ScriptEngine
 
-            engine = self._local.engine = ScriptEngine(
-                timeout_ms=self.options.timeout_script_ms,
-                memory_mb=self.options.script_memory_mb,
-            )
-            with self._lock:
-                self._engines.append(engine)
-        return engine
+        return ScriptEngine(timeout_ms=self.options.timeout_script_ms, memory_mb=self.options.script_memory_mb)
+
+    def prestart(self) -> None:
+        """Boot the workers the run will need while its first requests are on the network."""
+        self._pool.prestart(lambda engine: engine.start())
+
+    def share_pool(self, pool: EnginePool[ScriptEngine]) -> None:
+        """Run scripts on workers shared with other runners (``rqrun load``'s users); its owner closes them."""
+        self._pool, self._owns_pool = pool, False
 
     def close(self) -> None:
-        for engine in self._engines:
+        if not self._owns_pool:
+            return
+        for engine in self._pool.engines:
             try:
                 engine.close()
             except Exception:  # closing must not hide the run's outcome
@@ -109,7 +110,8 @@ class ScriptRunner:
 
         job = self._job(script, phase, cursor, scopes, template, prepared, response, language.value)
         host = ScriptHost(self, scopes, record)
-        result = self.engine.run(job, host, timeout_ms=self._time_left_ms())
+        with self._pool.borrow() as engine:  # a worker from the pool (rqrun.engine_pool)
+            result = engine.run(job, host, timeout_ms=self._time_left_ms())
         record.scripts_run += 1
         apply_scope_ops(scopes, result.scope_ops)
         if it.ops is not None:

@@ -26,6 +26,7 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
     "demo": ("rqrun.cli.demo_cmd", "demo", "Start the bundled demo API and run the demo collection against it."),
     "import": ("rqrun.cli.import_cmd", "import_group", "Convert a Postman collection or environment to Requestly's format."),
     "vault": ("rqrun.cli.vault_cmd", "vault", "Manage secrets: the local vault and AWS Secrets Manager."),
+    "load": ("rqrun.cli.load_cmd", "load", "Load-test a collection on Locust: users, spawn rate, run time, workers."),
     "merge-reports": (
         "rqrun.cli.merge_cmd", "merge_reports",
         "Merge JSON reports (shards, or a killed run's .partial) into one set of reports.",

@@ -26,6 +26,7 @@ Run it alone with ``python -m rqrun.demo.server [--port N]``.
 from __future__ import annotations
 
 import argparse
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -121,6 +122,18 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
 
 
+class _Listener(ThreadingHTTPServer):
+    # socketserver's listen backlog is 5: the sixth client connecting at once (``--parallel 8``,
+    # Locust's users) has its SYN dropped and retries a second later, a 1 s stall per connection.
+    request_queue_size = 128
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up (a load-test worker exiting) is not a server error worth a traceback."""
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
+
+
 class LoopbackServer:
     """A threaded HTTP server on 127.0.0.1 in a daemon thread: start, stop, a context manager.
 
@@ -154,7 +167,7 @@ class LoopbackServer:
         """Bind and serve in a daemon thread; returns self once it accepts connections."""
         if self._httpd is not None:
             return self
-        httpd = ThreadingHTTPServer((self.host, self._port), self.handler())
+        httpd = _Listener((self.host, self._port), self.handler())
         httpd.daemon_threads = True
         self._httpd = httpd
         self._thread = threading.Thread(

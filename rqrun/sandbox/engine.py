@@ -164,6 +164,12 @@ class ScriptEngine:
             if worker is not None:
                 worker.close()
 
+    def start(self) -> None:
+        """Start the worker now without waiting for it: it boots while the caller works on."""
+        with self._lock:
+            if self._slot[0] is None:
+                self._spawn()
+
     def _spawn(self) -> _WorkerProcess:
         init = {"op": "init", "memory_mb": self.memory_mb, "recursion_limit": self.recursion_limit}
         worker = _WorkerProcess(init, self._max_frame)

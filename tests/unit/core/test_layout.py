@@ -73,3 +73,8 @@ def test_the_rule_checker_sees_lazy_imports() -> None:
     probe = PACKAGE / "runner.py"
     assert "rqrun.pipeline" in _imports(probe)
     assert any(m.startswith("rqrun.sandbox") for m in _imports(PACKAGE / "script_host.py"))  # a lazy one
+
+
+def test_only_rqrun_load_imports_locust_and_gevent() -> None:
+    others = [p for p in _modules("**/*.py") if PACKAGE / "load" not in p.parents]
+    assert _offenders(others, ("locust", "gevent")) == {}
