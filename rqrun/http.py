@@ -191,6 +191,10 @@ class HttpClient:
         timeout = (timeout_ms or self.timeout_ms) / 1000
         follow = self.follow_redirects if follow_redirects is None else follow_redirects
         auth: Any = httpx.DigestAuth(*prepared.digest) if prepared.digest else None
+        if prepared.ntlm is not None:
+            from rqrun.authsign.ntlm_flow import NtlmAuth
+
+            auth = NtlmAuth(prepared.ntlm)
         started = time.perf_counter()
         url = prepared.url
         try:

@@ -63,7 +63,7 @@ _LANGUAGE_TYPES = {
     "text": "text/plain",
     "javascript": "application/javascript",
 }
-_KNOWN_AUTH = {"basic", "bearer", "apikey", "digest", "oauth2", "oauth1", "awsv4", "jwt", "hawk", "edgegrid"}
+_KNOWN_AUTH = {"basic", "bearer", "apikey", "digest", "oauth2", "oauth1", "awsv4", "jwt", "hawk", "edgegrid", "ntlm"}
 _SETTING_NAMES = {
     "followRedirects": "follow_redirects",
     "disableBodyPruning": "disable_body_pruning",
