@@ -19,8 +19,8 @@ from compat_kit import (
     CASES,
     REALWORLD,
     Case,
-    dynamic_pattern,
     load_expected,
+    matches,
     normalise_all,
     prepare_server,
     rewrite,
@@ -95,17 +95,6 @@ def test_realworld__sends_what_the_reference_sends(case: Case, run_cli: RunCli, 
     assert not problems, "\n".join(problems)
 
 
-def _matches(want: Any, got: Any) -> bool:
-    """Equality, except that a ``dyn-name`` marker in an expected text matches a generated value."""
-    if isinstance(want, str) and "dyn-" in want:
-        return isinstance(got, str) and dynamic_pattern(want).fullmatch(got) is not None
-    if isinstance(want, list):
-        return isinstance(got, list) and len(want) == len(got) and all(map(_matches, want, got))
-    if isinstance(want, dict):
-        return isinstance(got, dict) and want.keys() == got.keys() and all(_matches(want[k], got[k]) for k in want)
-    return bool(want == got)
-
-
 _AS_PUBLISHED = [c for c in CASES if script_count(c, stubs=True) or uses_dynamic(c)]
 @pytest.mark.parametrize(
     "case",
@@ -132,7 +121,7 @@ def test_realworld__as_published_scripts_warn_once_and_requests_still_go_out(
     want = _expected(case) * (1 if case.data else 2)
     got = normalise_all(recording_server.requests.snapshot(), case)
     assert len(got) == len(want)
-    bad = [_describe(i, w, g) for i, (w, g) in enumerate(zip(want, got)) if not _matches(w, g)]
+    bad = [_describe(i, w, g) for i, (w, g) in enumerate(zip(want, got)) if not matches(w, g)]
     assert not bad, "\n".join(bad)
 
 
