@@ -158,7 +158,7 @@ def _build_url(request: Request, renderer: Renderer, *, postman: bool = False) -
     url = renderer.render(request.url.strip())
     if postman:
         values = {kv.key: renderer.render(kv.value) for kv in request.path_variables if kv.key and kv.value}
-        url = newman_wire.substitute_path_variables(url, values)
+        url = newman_wire.encode_userinfo(newman_wire.substitute_path_variables(url, values))
     else:
         url = _substitute_path_variables(url, request.path_variables, renderer)
     if url and not _SCHEME.match(url):
