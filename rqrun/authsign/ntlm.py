@@ -6,16 +6,17 @@ with the negotiate message, the server's challenge comes back in a second 401, a
 is sent a third time with the authenticate message. NTLM authenticates the TCP connection, so
 all three go over one keep-alive connection (httpx reads each 401 body and hands the same
 pooled connection to the next send). pyspnego builds the messages (NTLMv2); it is imported only
-when a server actually asks for NTLM. The exchange itself is :mod:`rqrun.authsign.ntlm_flow`.
+when a server actually asks for NTLM. :class:`NtlmHandshake` says what to send next; the HTTP
+layer (:mod:`rqrun.http`, the one module that speaks httpx) drives it.
 """
 
 from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
-__all__ = ["NtlmCredentials", "credentials", "offers_ntlm", "challenge_token"]
+__all__ = ["NtlmCredentials", "NtlmHandshake", "credentials", "offers_ntlm", "challenge_token"]
 
 
 @dataclass(frozen=True)
@@ -80,3 +81,47 @@ def challenge_token(values: Sequence[str]) -> bytes | None:
             except ValueError:
                 return None
     return None
+
+
+class NtlmHandshake:
+    """One request's exchange: after each response, the ``Authorization`` to send it again with.
+
+    Newman's states: the plain request was sent; the negotiate message was sent; the
+    authenticate message was sent (then stop, whatever the answer).
+    """
+
+    def __init__(self, creds: NtlmCredentials) -> None:
+        self.creds = creds
+        self._context: Any = None
+        self._sent = 0  # NTLM messages sent so far
+
+    def next_header(self, status: int, challenges: Sequence[str]) -> str | None:
+        """The next ``Authorization`` value, or None to stop and keep this response."""
+        if not self.creds.retry or status not in (401, 403) or self._sent >= 2:
+            return None
+        from spnego.exceptions import SpnegoError
+
+        try:
+            if self._sent == 0:
+                if not offers_ntlm(challenges):
+                    return None
+                self._context = self._new_context()
+                message = self._context.step()
+            else:
+                token = challenge_token(challenges)
+                if token is None:
+                    return None  # Newman, too, stops here and keeps the server's 401
+                message = self._context.step(token)
+        except SpnegoError:
+            return None  # no usable credentials, or a challenge pyspnego cannot answer: keep the 401
+        if not message:
+            return None
+        self._sent += 1
+        return "NTLM " + base64.b64encode(message).decode("ascii")
+
+    def _new_context(self) -> Any:
+        import spnego
+
+        user, domain = self.creds.account()
+        account = f"{domain}\\{user}" if domain else user
+        return spnego.client(account, self.creds.password, protocol="ntlm")

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from rqrun.authsign.ntlm import NtlmCredentials, challenge_token, offers_ntlm
+from rqrun.authsign.ntlm import NtlmCredentials, NtlmHandshake, challenge_token, offers_ntlm
 from rqrun.demo.server import LoopbackServer
 from support.cli import RunCli
 
@@ -211,3 +211,14 @@ def test_challenge_helpers_follow_newman() -> None:
     assert NtlmCredentials("ada@corp.example", "p").account() == ("ada", "corp.example")
     assert NtlmCredentials("A\\b@c", "p").account() == ("A\\b@c", "")  # both forms: Newman keeps it whole
     assert NtlmCredentials("CORP\\ada", "p", domain="OTHER").account() == ("CORP\\ada", "OTHER")
+
+
+def test_handshake_states_follow_newman() -> None:
+    """401 or 403 offering NTLM starts it; no type 2 message, or a third 401, ends it."""
+    creds = NtlmCredentials("ada", PASSWORD, domain="CORP")
+    assert NtlmHandshake(creds).next_header(200, ["NTLM"]) is None
+    assert NtlmHandshake(creds).next_header(401, ["Basic realm=x"]) is None
+    first = NtlmHandshake(creds)
+    negotiate = first.next_header(403, ["NTLM"])
+    assert negotiate is not None and base64.b64decode(negotiate[5:])[:12] == b"NTLMSSP\x00\x01\x00\x00\x00"
+    assert first.next_header(401, ["NTLM"]) is None  # the server sent no challenge: keep its 401
