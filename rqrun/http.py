@@ -191,6 +191,8 @@ class HttpClient:
         timeout = (timeout_ms or self.timeout_ms) / 1000
         follow = self.follow_redirects if follow_redirects is None else follow_redirects
         auth: Any = httpx.DigestAuth(*prepared.digest) if prepared.digest else None
+        if prepared.ntlm is not None:
+            auth = _ntlm_auth(prepared.ntlm)
         started = time.perf_counter()
         url = prepared.url
         try:
@@ -294,6 +296,34 @@ class HttpClient:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _ntlm_auth(creds: Any) -> Any:
+    """An httpx auth flow around :class:`rqrun.authsign.ntlm.NtlmHandshake`.
+
+    The first send has no Authorization header (Newman removes one the user wrote); each 401
+    is read in full, so its keep-alive connection goes back to the pool and carries the next
+    message: NTLM authenticates the connection, not the request.
+    """
+    import httpx
+
+    from rqrun.authsign.ntlm import NtlmHandshake
+
+    class NtlmAuth(httpx.Auth):
+        requires_response_body = True
+
+        def auth_flow(self, request: httpx.Request) -> Any:
+            handshake = NtlmHandshake(creds)
+            request.headers.pop("Authorization", None)
+            response = yield request
+            while True:
+                value = handshake.next_header(response.status_code, response.headers.get_list("www-authenticate"))
+                if value is None:
+                    return
+                request.headers["Authorization"] = value
+                response = yield request
+
+    return NtlmAuth()
 
 
 class ExchangeDeadline:

@@ -29,7 +29,7 @@ __all__ = [
 BodyMode = Literal["none", "raw", "urlencoded", "formdata", "graphql", "file"]
 AuthType = Literal[
     "inherit", "none", "apikey", "bearer", "basic", "digest", "oauth2", "oauth1", "awsv4", "jwt", "hawk", "edgegrid",
-    "unsupported",
+    "ntlm", "unsupported",
 ]
 
 

@@ -7,9 +7,10 @@ the rules in :mod:`rqrun.prepare`. Pure text functions, no I/O.
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, Mapping
 
-__all__ = ["pct", "QUERY_TEXT", "encode_path", "newman_query", "substitute_path_variables", "strip_json_comments"]
+__all__ = ["pct", "QUERY_TEXT", "encode_path", "encode_userinfo", "newman_query", "substitute_path_variables", "strip_json_comments"]
 
 #: What Newman percent-encodes in a query key or value (postman-url-encoder's query set and ``&``;
 #: ``=`` in keys): everything else, ``+`` and a lone ``%`` included, goes out as written.
@@ -30,6 +31,26 @@ def pct(text: str, unsafe: frozenset[str]) -> str:
 
 QUERY_TEXT = frozenset(' "#\'<>')
 _NEWMAN_KEY = _NEWMAN_QUERY_ENCODE | {"="}
+
+
+#: ``scheme://user:password@``: the credentials run to the last ``@`` before the first ``/``.
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/]*)@")
+#: What cannot stay in a rendered credential without ending it (``#``, ``?``, ``/``, ``@``...).
+_USERINFO_ENCODE = frozenset(' "#<>?/@[\\]^`{|}:')
+
+
+def encode_userinfo(url: str) -> str:
+    """``user:password@`` with the characters that would end it percent-encoded.
+
+    Newman sends URL credentials as Basic auth of the rendered user and password; a value like
+    ``{{###}}`` must not cut the URL at ``#``. The HTTP layer decodes them back for the header.
+    """
+    match = _USERINFO.match(url)
+    if not match:
+        return url
+    user, colon, password = match.group(2).partition(":")
+    info = pct(user, _USERINFO_ENCODE) + (colon + pct(password, _USERINFO_ENCODE) if colon else "")
+    return match.group(1) + info + "@" + url[match.end():]
 
 
 #: What Newman percent-encodes in a path (postman-url-encoder's path set); ``%`` stays.
@@ -53,11 +74,26 @@ def newman_query(rows: Iterable[tuple[str, str | None]], *, encode: bool = True)
     included; a bare key (value None) without ``=``; nothing encoded with ``disableUrlEncoding``."""
     parts = []
     for key, value in rows:
-        piece = pct(key, _NEWMAN_KEY) if encode else key
+        piece = _query_piece(key, _NEWMAN_KEY) if encode else key
         if value is not None:
-            piece += "=" + (pct(value, _NEWMAN_QUERY_ENCODE) if encode else value)
+            piece += "=" + (_query_piece(value, _NEWMAN_QUERY_ENCODE) if encode else value)
         parts.append(piece)
     return "&".join(parts)
+
+
+#: An unresolved placeholder holding ``&``, ``#`` or ``=``: postman-collection leaves its ``&``
+#: and ``=`` as written (``{{foo&bar}}``); only the URL encoder's set (``#``...) applies inside.
+_RESERVED_PLACEHOLDER = re.compile(r"\{\{[^{}]*[&#=][^{}]*\}\}")
+
+
+def _query_piece(text: str, unsafe: frozenset[str]) -> str:
+    out, pointer = [], 0
+    for match in _RESERVED_PLACEHOLDER.finditer(text):
+        out.append(pct(text[pointer:match.start()], unsafe))
+        out.append(pct(match.group(0), unsafe - {"&", "="}))
+        pointer = match.end()
+    out.append(pct(text[pointer:], unsafe))
+    return "".join(out)
 
 
 def substitute_path_variables(url: str, values: Mapping[str, str]) -> str:

@@ -284,7 +284,8 @@ class RequestPipeline:
 
 
 def _outgoing(request: PreparedRequest) -> Outgoing:
-    return Outgoing(request.method, request.url, request.headers, request.content, request.digest or ())
+    hidden = (*(request.digest or ()), *(request.ntlm.secrets if request.ntlm else ()))
+    return Outgoing(request.method, request.url, request.headers, request.content, hidden)
 
 
 def _check_target(url: str) -> None:

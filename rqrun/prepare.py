@@ -14,7 +14,7 @@ import os
 import re
 import secrets
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeVar
 from urllib.parse import quote, urlsplit
 
 from rqrun.errors import InputError
@@ -22,6 +22,9 @@ from rqrun import newman_wire
 from rqrun.files import FileAccess
 from rqrun.model import Auth, Body, Folder, KeyValue, Request
 from rqrun.variables import Renderer
+
+if TYPE_CHECKING:
+    from rqrun.authsign.ntlm import NtlmCredentials
 
 __all__ = [
     "PreparedRequest",
@@ -55,6 +58,7 @@ class PreparedRequest:
     content: bytes | None = None
     body_preview: str | None = None
     digest: tuple[str, str] | None = None  # username, password: httpx answers the challenge
+    ntlm: NtlmCredentials | None = None  # the HTTP layer runs the handshake if the server asks
     used_secrets: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     unresolved: set[str] = field(default_factory=set)
@@ -154,7 +158,7 @@ def _build_url(request: Request, renderer: Renderer, *, postman: bool = False) -
     url = renderer.render(request.url.strip())
     if postman:
         values = {kv.key: renderer.render(kv.value) for kv in request.path_variables if kv.key and kv.value}
-        url = newman_wire.substitute_path_variables(url, values)
+        url = newman_wire.encode_userinfo(newman_wire.substitute_path_variables(url, values))
     else:
         url = _substitute_path_variables(url, request.path_variables, renderer)
     if url and not _SCHEME.match(url):
@@ -409,6 +413,10 @@ def _apply_auth(
         url = signed_aws.url
         for name, value in signed_aws.headers:
             put(name, value, force=True)
+    elif auth.type == "ntlm":
+        # Newman sends the first request without any Authorization header (the handshake, if
+        # the server asks for one, happens in the HTTP layer).
+        headers[:] = [(k, v) for k, v in headers if k.lower() != "authorization"]
     elif auth.type not in ("none", "inherit"):
         notices.append(f"auth type {auth.params.get('name', auth.type)!r} is not supported: sent without it")
     return url, content
@@ -475,6 +483,11 @@ def prepare(
     digest = (auth.params.get("username", ""), auth.params.get("password", "")) if auth.type == "digest" else None
     if digest is not None:
         digest = (renderer.render(digest[0]), renderer.render(digest[1]))
+    ntlm = None
+    if auth.type == "ntlm":
+        from rqrun.authsign.ntlm import credentials
+
+        ntlm = credentials({k: renderer.render(v) if isinstance(v, str) else v for k, v in auth.params.items()})
     return PreparedRequest(
         method=method,
         url=url,
@@ -482,6 +495,7 @@ def prepare(
         content=content,
         body_preview=preview,
         digest=digest,
+        ntlm=ntlm,
         used_secrets=set(renderer.used_secrets),
         warnings=warnings,
         unresolved=set(renderer.unresolved),

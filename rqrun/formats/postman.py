@@ -63,7 +63,7 @@ _LANGUAGE_TYPES = {
     "text": "text/plain",
     "javascript": "application/javascript",
 }
-_KNOWN_AUTH = {"basic", "bearer", "apikey", "digest", "oauth2", "oauth1", "awsv4", "jwt", "hawk", "edgegrid"}
+_KNOWN_AUTH = {"basic", "bearer", "apikey", "digest", "oauth2", "oauth1", "awsv4", "jwt", "hawk", "edgegrid", "ntlm"}
 _SETTING_NAMES = {
     "followRedirects": "follow_redirects",
     "disableBodyPruning": "disable_body_pruning",
@@ -88,7 +88,7 @@ _FOLDER_KEYS = frozenset({"id", "uid", "name", "description", "variable", "item"
 _ITEM_KEYS = frozenset({"id", "uid", "name", "description", "variable", "event", "request", "response",
                         "protocolProfileBehavior"})
 _REQUEST_KEYS = frozenset({"url", "auth", "proxy", "certificate", "method", "description", "header", "body"})
-_URL_KEYS = frozenset({"raw", "protocol", "host", "path", "port", "query", "hash", "variable"})
+_URL_KEYS = frozenset({"raw", "protocol", "host", "path", "port", "query", "hash", "variable", "auth"})
 _ROW_KEYS = frozenset({"key", "value", "disabled", "enabled", "description", "type", "equals", "id", "warning",
                        "system"})
 _FORM_KEYS = _ROW_KEYS | {"src", "contentType", "fileNotInWorkingDirectoryWarning", "filesNotInWorkingDirectory"}

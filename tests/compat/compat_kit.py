@@ -37,6 +37,7 @@ __all__ = [
     "freeze_dynamic",
     "uses_dynamic",
     "dynamic_pattern",
+    "matches",
     "script_count",
     "prepare_server",
     "normalise",
@@ -84,6 +85,8 @@ class Case:
     oauth1_secrets: tuple[tuple[str, str], ...] = ()
     oauth1_rsa_key: str | None = None  # the private key PEM the fixture signs RSA-* with
     hawk_keys: tuple[tuple[str, str], ...] = ()  # (id, key)
+    #: rqrun's exit code when a deliberate difference fails requests (see DEVIATIONS); 0 otherwise.
+    exit_code: int = 0
 
     @property
     def expected_path(self) -> Path:
@@ -125,6 +128,36 @@ CASES: tuple[Case, ...] = (
         reference="rqrun",
     ),
     Case("requestly-sample-collections-graphql", "requestly-sample-collections-graphql.json", reference="rqrun"),
+    # postmanlabs/newman's integration suite and postman-code-generators' Newman fixtures (issue 14)
+    *(
+        Case(f"newman-{name}", f"newman-{name}.postman_collection.json")
+        for name in (
+            "whatwg-url", "protocol-profile-behavior", "request-body-with-get",
+            "esc-formdata", "multiple-form-values", "multi-level-folders-v2", "head-requests",
+            "dynamic-var-replacement", "v2-regression-tests", "semicolon-tests", "slashed-variable-names",
+            "disabled-and-duplicates", "var-replacement", "distinct-random-int",
+        )
+    ),
+    Case("newman-custom-http-method", "newman-custom-http-method.postman_collection.json", exit_code=3),
+    Case("newman-echo-v2", "newman-echo-v2.postman_collection.json", digest_credentials=("postman", "password"),
+         oauth1_secrets=(("D+EdQ-gs$-%@2Nu7", ""),)),
+    Case("newman-helper", "newman-helper.postman_collection.json", digest_credentials=("postman", "password"),
+         oauth1_secrets=(("D+EdQ-gs$-%@2Nu7", ""),)),
+    Case("newman-inherited-entities", "newman-inherited-entities.postman_collection.json",
+         digest_credentials=("postman", "password")),
+    Case("newman-oauth1-var-in-url-params", "newman-oauth1-var-in-url-params.postman_collection.json",
+         oauth1_secrets=(("D+EdQ-gs$-%@2Nu7", ""),)),
+    Case("newman-hawk-auth-test", "newman-hawk-auth-test.postman_collection.json",
+         hawk_keys=(("dh37fgj492je", "werxhqb98rpaxn39848xrunpaw3489ruxnpa98w4rxn"),)),
+    *(
+        Case(f"postman-codegen-{name}", f"postman-codegen-{name}.postman_collection.json")
+        for name in (
+            "formdataCollection", "queryParamsCollection", "rawBody",
+            "sameNameHeadersCollection", "unsupportedMethods",
+        )
+    ),
+    Case("postman-codegen-formdataFileCollection", "postman-codegen-formdataFileCollection.postman_collection.json",
+         exit_code=3),
 )
 
 #: The fixture collections: each request one rule of Newman's, confirmed by running Newman on it.
@@ -275,14 +308,31 @@ def uses_dynamic(case: Case) -> bool:
     return bool(_DYNAMIC.search(case.source.read_text(encoding="utf-8")))
 
 
+#: Any generated value of a name with no known shape: one or more characters, none of which starts
+#: a placeholder left unrendered, raw (``{{$name}}``) or percent-encoded (``%7B%7B%24name%7D%7D``,
+#: as it reaches a URL or a urlencoded body), nor the frozen marker itself.
+_ANY_GENERATED = r"(?:(?!\{\{|%7[Bb]%7[Bb]|dyn-)(?s:.))+?"
+
+
 def dynamic_pattern(expected: str) -> re.Pattern[str]:
     """A regex for a frozen expected text, where each ``dyn-name`` matches a generated value."""
     parts = re.split(r"dyn-(\w+)", expected)
     out = []
     for i, part in enumerate(parts):
-        # A generated value never contains "{{": a literal {{$name}} left unrendered must not match.
-        out.append(re.escape(part) if i % 2 == 0 else f"(?:{_DYNAMIC_SHAPES.get(part, '(?:(?!{{).)+?')})")
+        out.append(re.escape(part) if i % 2 == 0 else f"(?:{_DYNAMIC_SHAPES.get(part, _ANY_GENERATED)})")
     return re.compile("".join(out), re.DOTALL)
+
+
+def matches(want: Any, got: Any) -> bool:
+    """Equality, except that a ``dyn-name`` marker in an expected text matches a generated value
+    (never a ``{{$name}}`` sent as written, in any encoding)."""
+    if isinstance(want, str) and "dyn-" in want:
+        return isinstance(got, str) and dynamic_pattern(want).fullmatch(got) is not None
+    if isinstance(want, list):
+        return isinstance(got, list) and len(want) == len(got) and all(map(matches, want, got))
+    if isinstance(want, dict):
+        return isinstance(got, dict) and want.keys() == got.keys() and all(matches(want[k], got[k]) for k in want)
+    return bool(want == got)
 
 
 def rewrite(case: Case, base_url: str, *, strip_scripts: bool = True, freeze: bool = True) -> dict[str, Any]:
@@ -322,7 +372,8 @@ def script_count(case: Case, *, stubs: bool = False) -> int:
         def visit(node: dict[str, Any]) -> None:
             nonlocal count
             kinds = set()
-            for event in node.get("event") or []:
+            events = node.get("event") or []
+            for event in [events] if isinstance(events, dict) else events:  # one object: Newman reads a list of one
                 exec_ = (event.get("script") or {}).get("exec")
                 source = "\n".join(exec_) if isinstance(exec_, list) else str(exec_ or "")
                 if _counts(source, stubs) and event.get("listen") in ("prerequest", "test"):
@@ -516,6 +567,51 @@ def _hawk_valid(req: RecordedRequest, case: Case, header: str) -> bool:
     return True
 
 
+def _part_heads(body: bytes, content_type: str) -> list[list[list[str]]]:
+    """Each multipart part's header lines as ``[name, value]`` (names lower-case, sorted): how a
+    part is labelled counts, not only what it carries (``filename=""`` or none, the quoting and
+    escaping of names, a per-part Content-Type or none)."""
+    match = _BOUNDARY.search(content_type)
+    if not match:
+        return []
+    heads: list[list[list[str]]] = []
+    for chunk in (b"\r\n" + body).split(b"\r\n--" + match.group(3).encode("latin-1"))[1:]:
+        if chunk.startswith(b"--"):
+            break
+        rest = chunk.partition(b"\r\n")[2]
+        head = b"" if rest.startswith(b"\r\n") else rest.partition(b"\r\n\r\n")[0]
+        lines = []
+        for line in head.decode("utf-8", "backslashreplace").split("\r\n"):
+            name, colon, value = line.partition(":")
+            if colon:
+                lines.append([name.strip().lower(), value.strip()])
+        heads.append(sorted(lines))
+    return heads
+
+
+_STAMP_OR_NONCE = re.compile(r'\b(oauth_timestamp|oauth_nonce|ts|nonce)="([^"]*)"')
+
+
+def _clock_and_nonce(value: str, case: Case) -> str:
+    """A signature's timestamp and nonce, once the signature verified: a time within a day of
+    now (the signer read the clock) is ``<now>``, a nonce the file does not hold is
+    ``<random>``. Values the collection wrote stay, so they are still compared."""
+    import time
+
+    source = case.source.read_text(encoding="utf-8")
+
+    def mask(m: re.Match[str]) -> str:
+        name, found = m.group(1), m.group(2)
+        if name.endswith("timestamp") or name == "ts":
+            if found.isdigit() and abs(int(found) - time.time()) < 86400 and f'"{found}"' not in source:
+                return f'{name}="<now>"'
+        elif found and f'"{found}"' not in source:
+            return f'{name}="<random>"'
+        return m.group(0)
+
+    return _STAMP_OR_NONCE.sub(mask, value)
+
+
 def normalise(req: RecordedRequest, case: Case | None = None) -> dict[str, Any]:
     """One request as the suite compares it: method, raw target, decoded path and query pairs,
     headers other than client defaults (lower-case names, sorted, multipart boundary and digest
@@ -539,18 +635,20 @@ def normalise(req: RecordedRequest, case: Case | None = None) -> dict[str, Any]:
             value = "<date>"
         elif lowered == "authorization" and value.startswith("OAuth ") and case and case.oauth1_secrets:
             verdict = "<valid>" if _oauth1_valid(req, case) else "<wrong>"
-            value = _OAUTH_SIGNATURE.sub(lambda m: m.group(1) + verdict, value)
+            value = _clock_and_nonce(_OAUTH_SIGNATURE.sub(lambda m: m.group(1) + verdict, value), case)
         elif lowered == "authorization" and value.startswith("Hawk ") and case and case.hawk_keys:
             verdict = "<valid>" if _hawk_valid(req, case, value) else "<wrong>"
-            value = re.sub(r'mac="[^"]*"', f'mac="{verdict}"', value)
+            value = _clock_and_nonce(re.sub(r'mac="[^"]*"', f'mac="{verdict}"', value), case)
         headers.append([lowered, value])
     headers.sort(key=lambda pair: pair[0])  # stable: repeated names keep their order
     body: dict[str, Any]
     if req.multipart:
+        heads = _part_heads(req.body, req.header("Content-Type") or "")
         body = {
             "multipart": [
-                {"name": p.name, "filename": p.filename, "content_type": p.content_type, "text": p.text}
-                for p in req.multipart
+                {"name": p.name, "filename": p.filename, "content_type": p.content_type, "text": p.text,
+                 "head": heads[i] if i < len(heads) else None}
+                for i, p in enumerate(req.multipart)
             ]
         }
     else:

@@ -33,7 +33,8 @@ from compat_kit import CASES, EXPECTED_DIR, FIXTURE_CASES, REALWORLD, REPO_ROOT,
 from support.servers import RecordingServer  # noqa: E402
 
 NEWMAN_VERSION = "6.2.2"
-NEWMAN_DIR = REPO_ROOT / "bench" / ".cache" / "newman"
+#: ``RQRUN_NEWMAN_DIR`` points at a Newman installed elsewhere (a temp folder outside the checkout).
+NEWMAN_DIR = Path(os.environ.get("RQRUN_NEWMAN_DIR") or REPO_ROOT / "bench" / ".cache" / "newman")
 NEWMAN_JS = NEWMAN_DIR / "node_modules" / "newman" / "bin" / "newman.js"
 
 

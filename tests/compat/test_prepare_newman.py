@@ -144,3 +144,23 @@ def test_formdata__file_row_without_a_file_is_an_empty_part_for_postman() -> Non
     postman, requestly = _both(req)
     assert postman.content is not None and b'name="up"; filename=""\r\n\r\n\r\n' in postman.content
     assert requestly.content is not None and b'name="up"' not in requestly.content
+
+
+def test_query__unresolved_placeholder_keeps_its_ampersand_and_equals() -> None:
+    """newman-whatwg-url: ``q=#{{foo&bar}}#`` goes out ``q=%23{{foo&bar}}%23``; a ``#`` inside is still encoded."""
+    req = Request(
+        id="r", name="r", url="http://h/get",
+        query=[KeyValue("q", "#{{foo&bar}}#"), KeyValue("x&y", "{{#foo#}}"), KeyValue("{{?}}", "{{&}}"), KeyValue("k=", "{{a=b}}")],
+    )
+    postman, _ = _both(req)
+    assert postman.url == "http://h/get?q=%23{{foo&bar}}%23&x%26y={{%23foo%23}}&{{?}}={{&}}&k%3D={{a=b}}"
+
+
+def test_url_credentials__characters_that_would_end_them_are_encoded() -> None:
+    """newman-whatwg-url: ``{{@}}:{{###}}@host`` and ``us@r:p@ssword@host`` stay credentials (Basic auth)."""
+    req = Request(id="r", name="r", url="http://{{@}}:{{###}}@h/{{f/o/o}}")
+    assert _both(req)[0].url == "http://%7B%7B%40%7D%7D:%7B%7B%23%23%23%7D%7D@h/%7B%7Bf/o/o%7D%7D"
+    req = Request(id="r", name="r", url="https://us@r:p@ssword@h/get")
+    assert _both(req)[0].url == "https://us%40r:p%40ssword@h/get"
+    req = Request(id="r", name="r", url="http://h/a@b?c=d@e")
+    assert _both(req)[0].url == "http://h/a@b?c=d@e"  # an @ after the host is not a credential

@@ -114,7 +114,7 @@ def test_hawk__needs_id_and_key_and_a_known_algorithm() -> None:
 
 
 def test_signing_libraries_load_only_for_their_auth() -> None:
-    """Start-up and plain requests stay cheap: oauthlib, PyJWT and Faker load only when used."""
+    """Start-up and plain requests stay cheap: oauthlib, PyJWT, Faker and pyspnego load only when used."""
     import subprocess
     import sys
 
@@ -126,10 +126,11 @@ def test_signing_libraries_load_only_for_their_auth() -> None:
         "chain = (Collection(id='c', name='C', format='postman'),)\n"
         "def send(auth):\n"
         "    prepare(Request(id='r', name='r', url='http://h/x', auth=auth), chain, Renderer(Scopes()))\n"
-        "    return sorted(m for m in ('oauthlib', 'jwt', 'faker') if m in sys.modules)\n"
+        "    return sorted(m for m in ('oauthlib', 'jwt', 'faker', 'spnego') if m in sys.modules)\n"
         "print(send(Auth('bearer', {'token': 't'})))\n"
         "print(send(Auth('hawk', {'authId': 'i', 'authKey': 'k'})))\n"
         "print(send(Auth('oauth1', {'consumerKey': 'k', 'consumerSecret': 's'})))\n"
+        "print(send(Auth('ntlm', {'username': 'u', 'password': 'p'})))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.splitlines() == ["[]", "[]", "['oauthlib']"]
+    assert out.splitlines() == ["[]", "[]", "['oauthlib']", "['oauthlib']"]

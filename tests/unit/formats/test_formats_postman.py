@@ -140,10 +140,10 @@ def test_postman__unusual_method_signing_auth_string_host(requests: dict[str, Re
 def test_postman__auth_rqrun_cannot_send_is_unsupported_by_name(tmp_path: Path) -> None:
     path = tmp_path / "c.json"
     path.write_text(json.dumps({"info": {"name": "c"}, "item": [
-        {"name": "r", "request": {"url": "h", "auth": {"type": "ntlm", "ntlm": [{"key": "username", "value": "u"}]}}}
+        {"name": "r", "request": {"url": "h", "auth": {"type": "asap", "asap": [{"key": "issuer", "value": "u"}]}}}
     ]}))
     (_, request), = load_collection(path).walk()
-    assert request.auth.type == "unsupported" and request.auth.params == {"name": "ntlm"}
+    assert request.auth.type == "unsupported" and request.auth.params == {"name": "asap"}
 
 
 def test_postman__request_as_a_string_keeps_a_schemeless_url(requests: dict[str, Request]) -> None:

@@ -24,13 +24,40 @@ COLLECTIONS = {
     "k6-format-v2.1.postman_collection.json": 3,
     "requestly-sample-collections.json": 8,
     "requestly-sample-collections-graphql.json": 11,
+    # issue 14: postmanlabs/newman's integration suite and postman-code-generators' Newman fixtures
+    "newman-custom-http-method.postman_collection.json": 3,
+    "newman-disabled-and-duplicates.postman_collection.json": 1,
+    "newman-distinct-random-int.postman_collection.json": 2,
+    "newman-dynamic-var-replacement.postman_collection.json": 1,
+    "newman-echo-v2.postman_collection.json": 22,
+    "newman-esc-formdata.postman_collection.json": 1,
+    "newman-hawk-auth-test.postman_collection.json": 1,
+    "newman-head-requests.postman_collection.json": 3,
+    "newman-helper.postman_collection.json": 3,
+    "newman-inherited-entities.postman_collection.json": 8,
+    "newman-multi-level-folders-v2.postman_collection.json": 6,
+    "newman-multiple-form-values.postman_collection.json": 3,
+    "newman-oauth1-var-in-url-params.postman_collection.json": 1,
+    "newman-protocol-profile-behavior.postman_collection.json": 8,
+    "newman-request-body-with-get.postman_collection.json": 3,
+    "newman-semicolon-tests.postman_collection.json": 1,
+    "newman-slashed-variable-names.postman_collection.json": 1,
+    "newman-v2-regression-tests.postman_collection.json": 3,
+    "newman-var-replacement.postman_collection.json": 1,
+    "newman-whatwg-url.postman_collection.json": 26,
+    "postman-codegen-formdataCollection.postman_collection.json": 1,
+    "postman-codegen-formdataFileCollection.postman_collection.json": 2,
+    "postman-codegen-queryParamsCollection.postman_collection.json": 1,
+    "postman-codegen-rawBody.postman_collection.json": 1,
+    "postman-codegen-sameNameHeadersCollection.postman_collection.json": 1,
+    "postman-codegen-unsupportedMethods.postman_collection.json": 7,
 }
 
 
 def _files() -> list[Path]:
     """The inputs themselves: not the README or the licence texts beside them."""
     files = sorted(p for p in REALWORLD.glob("*") if p.suffix in {".json", ".csv"})
-    assert len(files) == 13, f"{REALWORLD} should hold the 13 files its README lists"
+    assert len(files) == 39, f"{REALWORLD} should hold the 39 files its README lists"
     return files
 
 

@@ -204,6 +204,15 @@ def test_requestly_files_round_trip(path: Path, tmp_path: Path) -> None:
 
 
 POSTMAN_FILES = sorted(FIXTURES.glob("postman/*collection*.json")) + sorted(REALWORLD.glob("*.postman_collection.json"))
+_CUT_AT_HASH = pytest.mark.xfail(
+    strict=True,
+    reason="newman-whatwg-url's URL {{p://}}://{{@}}:{{###}}@... is cut at its first '#' when the "
+    "Requestly file is read back (a Requestly URL is a browser URL: '#' starts the fragment)",
+)
+POSTMAN_FILES = [
+    pytest.param(p, marks=_CUT_AT_HASH) if p.name == "newman-whatwg-url.postman_collection.json" else p
+    for p in POSTMAN_FILES
+]
 
 
 @pytest.mark.parametrize("path", POSTMAN_FILES, ids=lambda p: p.name)
