@@ -101,6 +101,7 @@ class Script:
     source: str
     language: str = ""  # as the file declares it ("" when it does not); rqrun.script_language decides
     location: str = ""  # where it came from, for errors: "Folder/Request pre-request"
+    file: str = ""  # the script file it was read from ({"file": ...}), absolute; "" when inline
 
 
 @dataclass

@@ -184,7 +184,8 @@ def _script_problems(scripts: list[Script], allowed: bool) -> tuple[list[tuple[s
     for script in python:
         outcome = compile_script(script.source)
         if isinstance(outcome, ScriptFailure):
-            line = f" line {outcome.line}" if outcome.line else ""
+            mark = ":" if script.file else " line "  # a script file reads as file.py:3
+            line = f"{mark}{outcome.line}" if outcome.line else ""
             failures.append((f"{script.location}{line}", outcome.message))
     return failures, not_run
 

@@ -85,7 +85,8 @@ def main(argv: list[str] | None = None) -> Any:
     state: dict[str, Any] = {}  # the group's ctx.obj: holds "debug" once the options are parsed
     try:
         with interrupts.handling():
-            rv = cli.main(args=argv, prog_name="rqrun", standalone_mode=False, obj=state)
+            args = hoist_global_options(sys.argv[1:] if argv is None else list(argv))
+            rv = cli.main(args=args, prog_name="rqrun", standalone_mode=False, obj=state)
             kept = interrupts.pending()
         if kept is not None:  # a signal arrived while reports were being finished
             rv = max(int(rv) if isinstance(rv, int) else 0, kept.exit_code)
@@ -99,6 +100,12 @@ def main(argv: list[str] | None = None) -> Any:
         name = getattr(cause, "signal_name", "SIGINT")
         click.echo(f"rqrun: interrupted ({name})", err=True)
         sys.exit(int(getattr(cause, "exit_code", ExitCode.INTERRUPTED)))
+    except click.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `rqrun`: the help, as before
+            exc.show()
+        else:
+            _usage_line(exc)
+        sys.exit(int(ExitCode.USAGE))
     except click.ClickException as exc:
         exc.show()
         sys.exit(int(ExitCode.USAGE) if isinstance(exc, click.UsageError) else exc.exit_code)
@@ -116,6 +123,54 @@ def main(argv: list[str] | None = None) -> Any:
     if isinstance(rv, int):
         sys.exit(rv)
     return rv
+
+
+#: The group's options, accepted after the sub-command too: flag -> takes a value.
+_GLOBAL_OPTIONS = {"--no-color": False, "--debug": False, "--vault": True}
+
+
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """``argv`` with the group's options moved before the sub-command.
+
+    ``rqrun run x.json --no-color`` then means ``rqrun --no-color run x.json``. Nothing after
+    ``--`` moves, and no sub-command declares these names, so the move changes no meaning.
+    """
+    head: list[str] = []
+    i = 0
+    while i < len(argv) and argv[i].startswith("-") and argv[i] != "--":
+        head.append(argv[i])
+        if _GLOBAL_OPTIONS.get(argv[i]) and i + 1 < len(argv):
+            head.append(argv[i + 1])
+            i += 1
+        i += 1
+    if i >= len(argv) or argv[i] == "--":
+        return list(argv)
+    moved: list[str] = []
+    rest: list[str] = [argv[i]]
+    i += 1
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest.extend(argv[i:])
+            break
+        name = arg.partition("=")[0]
+        if name in _GLOBAL_OPTIONS:
+            moved.append(arg)
+            if _GLOBAL_OPTIONS[name] and "=" not in arg and i + 1 < len(argv):
+                moved.append(argv[i + 1])
+                i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return [*head, *moved, *rest]
+
+
+def _usage_line(exc: click.UsageError) -> None:
+    """A usage error as one line, then where the command's options are listed."""
+    message = " ".join(exc.format_message().split())
+    command = exc.ctx.command_path if exc.ctx is not None else "rqrun"
+    click.echo(f"rqrun: error: {message}", err=True)
+    click.echo(f"hint: '{command} --help' lists the options", err=True)
 
 
 def _save_traceback() -> str:

@@ -10,6 +10,7 @@ from typing import Any, Callable, TypeVar
 
 import click
 
+from rqrun.cli.durations import Duration
 from rqrun.errors import UsageError
 from rqrun.options import DEFAULT_TIMEOUT_REQUEST_MS, DEFAULT_TIMEOUT_SCRIPT_MS
 from rqrun.reporters import BUILTIN_REPORTERS, check_builtin_option, reporter_option_flag, split_reporter_option
@@ -36,7 +37,8 @@ def _apply(options: list[Callable[[F], F]]) -> Callable[[F], F]:
 
 
 _FILE = click.Path(dir_okay=False)
-_MS = click.IntRange(min=0)
+_MS = Duration(0)
+_MS1 = Duration(1)
 
 
 def input_options() -> Callable[[F], F]:
@@ -84,11 +86,11 @@ def run_control_options() -> Callable[[F], F]:
         [
             click.option("-n", "--iteration-count", type=click.IntRange(min=1), help="Iterations (default 1, or the data file's rows)."),
             click.option("--folder", "folders", multiple=True, metavar="NAME", help="Run only this folder or request (name or A/B path; repeatable)."),
-            click.option("--delay-request", type=_MS, default=0, show_default=True, metavar="MS", help="Wait between requests."),
+            click.option("--delay-request", type=_MS, default=0, show_default=True, metavar="DURATION", help="Wait between requests."),
             click.option("--bail", is_flag=True, help="Stop at the first failed test or error."),
             click.option("--parallel", type=click.IntRange(min=1, max=64), default=1, show_default=True, metavar="N", help="Run N iterations at once (requests in an iteration stay in order)."),
-            click.option("--timeout", "timeout_run", type=click.IntRange(min=1), metavar="MS", help="Limit for the whole run."),
-            click.option("--timeout-script", type=click.IntRange(min=1), default=DEFAULT_TIMEOUT_SCRIPT_MS, show_default=True, metavar="MS", help="Wall-clock limit per script."),
+            click.option("--timeout", "timeout_run", type=_MS1, metavar="DURATION", help="Limit for the whole run (500ms, 5s, 2m; a bare number is ms)."),
+            click.option("--timeout-script", type=_MS1, default=DEFAULT_TIMEOUT_SCRIPT_MS, show_default=True, metavar="DURATION", help="Wall-clock limit per script."),
             click.option("--script-memory", type=click.IntRange(min=32), default=256, show_default=True, metavar="MB", help="Memory limit of the script worker."),
             click.option("--aws-config", metavar="NAME", help="Use this AWS configuration for this run."),
             click.option("--allow-unsupported-scripts", is_flag=True, help="Send the requests of scripts in a language rqrun does not know with one warning per script, instead of failing them."),
@@ -103,12 +105,12 @@ def network_options() -> Callable[[F], F]:
     """Network and TLS."""
     return _apply(
         [
-            click.option("--timeout-request", type=click.IntRange(min=1), default=DEFAULT_TIMEOUT_REQUEST_MS, show_default=True, metavar="MS", help="Per-request timeout."),
+            click.option("--timeout-request", type=_MS1, default=DEFAULT_TIMEOUT_REQUEST_MS, show_default=True, metavar="DURATION", help="Per-request timeout."),
             click.option("-k", "--insecure", is_flag=True, help="Do not verify TLS certificates."),
             click.option("--ignore-redirects", is_flag=True, help="Do not follow redirects."),
             click.option("--max-redirects", type=click.IntRange(min=0), default=10, show_default=True, help="Redirects followed before giving up."),
             click.option("--retries", type=click.IntRange(min=0, max=20), default=0, show_default=True, help="Retry a request after a network error (and --retry-on-status)."),
-            click.option("--retry-delay", type=_MS, default=200, show_default=True, metavar="MS", help="First back-off; doubles each retry, with jitter."),
+            click.option("--retry-delay", type=_MS, default=200, show_default=True, metavar="DURATION", help="First back-off; doubles each retry, with jitter."),
             click.option("--retry-on-status", metavar="CODES", default="", help="Also retry on these statuses, e.g. 502,503,504."),
             click.option("--retry-unsafe", is_flag=True, help="Also retry POST, PATCH and other non-idempotent methods."),
             click.option("--cookie-jar", type=_FILE, metavar="FILE", help="Start with these cookies (Netscape cookies.txt, or JSON by .json)."),

@@ -26,6 +26,7 @@ from rqrun.formats._reading import (
     text,
 )
 from rqrun.formats._warnings import check_keys
+from rqrun.formats.script_files import is_file_ref, load_script_file
 from rqrun.model import (
     Auth,
     Body,
@@ -190,11 +191,13 @@ def parse_variables(value: object, loc: Loc, order: object = None) -> list[Varia
     return result
 
 
-def parse_scripts(value: object, loc: Loc, where: str) -> Scripts:
+def parse_scripts(value: object, loc: Loc, where: str, *, base_dir: str = "", root: str = "") -> Scripts:
     """``{preRequest, postResponse, language}``; an empty script is no script.
 
     ``language`` (rqrun's own, optional) declares both scripts' language; without it the
-    content decides (see :mod:`rqrun.script_language`).
+    content decides (see :mod:`rqrun.script_language`). A script may instead be
+    ``{"file": "login.post.py"}``, read from ``base_dir`` and confined to ``root`` (see
+    :mod:`rqrun.formats.script_files`).
     """
     if value is None:
         return Scripts()
@@ -209,7 +212,12 @@ def parse_scripts(value: object, loc: Loc, where: str) -> Scripts:
         ("preRequest", "pre-request", "pre_request"),
         ("postResponse", "post-response", "post_response"),
     ):
-        source = text(obj.get(name), loc.key(name))
+        raw = obj.get(name)
+        if is_file_ref(raw):
+            setattr(scripts, attr, load_script_file(
+                raw, loc.key(name), base_dir=base_dir or ".", root=root or base_dir or ".", where=where))
+            continue
+        source = text(raw, loc.key(name))
         if source.strip():
             setattr(scripts, attr, Script(source, language, f"{where} {label}".strip()))
     return scripts
@@ -449,7 +457,7 @@ def load_export(path: str, doc: dict[str, Any], base_dir: str | None = None) -> 
         where = "/".join(names) or name
         default_auth = "none" if parent is None else "inherit"
         auth = parse_auth(data.get("auth"), dloc.key("auth"), default_auth)
-        scripts = parse_scripts(data.get("scripts"), dloc.key("scripts"), where)
+        scripts = parse_scripts(data.get("scripts"), dloc.key("scripts"), where, base_dir=base_dir, root=base_dir)
         item: Item
         if rtype == "collection":
             item = Folder(

@@ -3,7 +3,8 @@
 Layout, per the desktop app's local sync: ``requestly.json`` at the top; each collection is a
 folder holding ``vars.json`` (``{key: {id, value, type, isSecret}}``), ``auth.json``,
 ``README.md`` (its description), one JSON file per request (``{name, rank?, request: {...,
-auth, scripts}}``) and sub-folders for sub-collections; ``environments/*.json`` beside them.
+auth, scripts}}``) with its scripts inline, as ``{"file": ...}`` or as sibling files
+(``login.pre.py`` and ``login.post.py`` beside ``login.json``) and sub-folders for sub-collections; ``environments/*.json`` beside them.
 Disk order means nothing, so requests sort by ``rank`` then file name, folders by name.
 
 A workspace is shared data like any collection: every file and folder it is made of is read
@@ -26,7 +27,8 @@ from rqrun.formats._reading import Loc, as_dict, as_list, decode_text, parse_jso
 from rqrun.formats.environments import environment_from_object
 from rqrun.formats._warnings import check_keys
 from rqrun.formats.requestly import REQUEST_KEYS, parse_auth, parse_request, parse_scripts, parse_variables, root_auth
-from rqrun.model import Auth, Collection, Environment, Folder, Item, Request, Variable
+from rqrun.formats.script_files import SCRIPT_EXTENSIONS, read_script
+from rqrun.model import Auth, Collection, Environment, Folder, Item, Request, Scripts, Variable
 
 __all__ = ["load_workspace", "is_workspace"]
 
@@ -129,13 +131,34 @@ class _Walker:
             req_value=req,
             loc=rloc,
             auth=parse_auth(req.get("auth"), rloc.key("auth"), "inherit"),
-            scripts=parse_scripts(req.get("scripts"), rloc.key("scripts"), where),
+            scripts=self.sibling_scripts(
+                file, parse_scripts(req.get("scripts"), rloc.key("scripts"), where,
+                                    base_dir=os.path.dirname(os.path.abspath(file)), root=os.path.abspath(self.root))),
             description=text(req.get("description", doc.get("description")), rloc.key("description")),
             base_dir=os.path.dirname(os.path.abspath(file)),
             known_keys=_REQUEST_KEYS,
         )
         key = (0 if rank is not None else 1, text(rank, loc.key("rank")) if rank is not None else "", os.path.basename(file))
         return key, request
+
+    def sibling_scripts(self, file: str, scripts: Scripts) -> Scripts:
+        """``login.pre.py`` / ``login.post.py`` (or ``.js``) beside ``login.json`` are its scripts.
+
+        A phase may come from the request file or from a sibling, not both: two sources for one
+        script would leave the reader guessing which one runs.
+        """
+        stem = os.path.abspath(file)[: -len(".json")]
+        for phase, attr in (("pre", "pre_request"), ("post", "post_response")):
+            for ext in SCRIPT_EXTENSIONS:
+                sibling = f"{stem}.{phase}{ext}"
+                if not os.path.lexists(sibling):
+                    continue
+                loc = Loc(file, f"request.scripts.{'preRequest' if phase == 'pre' else 'postResponse'}")
+                if getattr(scripts, attr) is not None:
+                    raise loc.error(f"script given twice: here and in {os.path.basename(sibling)}",
+                                    hint="keep one of the two")
+                setattr(scripts, attr, read_script(sibling, loc, root=os.path.abspath(self.root)))
+        return scripts
 
     def items(self, folder: str) -> list[Item]:
         """Requests (by rank, then name) and then sub-collections (by name)."""
