@@ -4,8 +4,9 @@ and which requests it will run, in what order.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from rqrun.errors import UsageError
 from rqrun.formats._warnings import InputWarning

@@ -13,8 +13,9 @@ import base64
 import json
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 from urllib.parse import quote
 
 from rqrun.errors import RequestSendError

@@ -6,15 +6,16 @@ and so can any Python caller.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 __all__ = ["RunOptions", "DEFAULT_TIMEOUT_REQUEST_MS", "DEFAULT_TIMEOUT_SCRIPT_MS", "SECRET_ENV_PREFIX", "secret_vars_from_environ"]
 
 DEFAULT_TIMEOUT_REQUEST_MS = 30_000
 DEFAULT_TIMEOUT_SCRIPT_MS = 5_000
 #: ``RQRUN_SECRET_API_TOKEN=...`` in the process environment is the secret variable ``API_TOKEN``.
-SECRET_ENV_PREFIX = "RQRUN_SECRET_"
+SECRET_ENV_PREFIX = "RQRUN_SECRET_"  # noqa: S105 - a variable-name prefix, not a secret
 
 
 def secret_vars_from_environ(environ: Mapping[str, str]) -> dict[str, str]:

@@ -130,7 +130,7 @@ def parses_as_javascript(source: str) -> bool:
     whole before its first statement runs, so any text that parses stops at that ``throw``; a
     fresh context per check keeps declarations from one check out of the next.
     """
-    import quickjs  # type: ignore[import-untyped]  # no type information shipped
+    import quickjs
 
     for wrapped in (f"throw {_SENTINEL!r};\n{source}", f"throw {_SENTINEL!r};\n(async function () {{\n{source}\n}});"):
         context = quickjs.Context()

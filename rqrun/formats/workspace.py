@@ -16,9 +16,16 @@ from typing import Any
 
 from rqrun.errors import InputError
 from rqrun.formats._reading import Loc, as_dict, as_list, read_json, read_text, text
-from rqrun.formats.environments import environment_from_object
 from rqrun.formats._warnings import check_keys
-from rqrun.formats.requestly import REQUEST_KEYS, parse_auth, parse_request, parse_scripts, parse_variables, root_auth
+from rqrun.formats.environments import environment_from_object
+from rqrun.formats.requestly import (
+    REQUEST_KEYS,
+    parse_auth,
+    parse_request,
+    parse_scripts,
+    parse_variables,
+    root_auth,
+)
 from rqrun.model import Auth, Collection, Environment, Folder, Item, Request, Variable
 
 __all__ = ["load_workspace", "is_workspace"]
