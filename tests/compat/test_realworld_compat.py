@@ -10,8 +10,9 @@ their reason; anything else is a failure.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -89,7 +90,7 @@ def test_realworld__sends_what_the_reference_sends(case: Case, run_cli: RunCli, 
     assert result.code == 0, result
     got = normalise_all(recording_server.requests.snapshot(), case)
     want = _expected(case)
-    problems = [_describe(i, w, g) for i, (w, g) in enumerate(zip(want, got)) if w != g]
+    problems = [_describe(i, w, g) for i, (w, g) in enumerate(zip(want, got, strict=False)) if w != g]
     if len(want) != len(got):
         problems.append(f"newman sent {len(want)} requests, rqrun {len(got)}")
     assert not problems, "\n".join(problems)
@@ -132,7 +133,7 @@ def test_realworld__as_published_scripts_warn_once_and_requests_still_go_out(
     want = _expected(case) * (1 if case.data else 2)
     got = normalise_all(recording_server.requests.snapshot(), case)
     assert len(got) == len(want)
-    bad = [_describe(i, w, g) for i, (w, g) in enumerate(zip(want, got)) if not _matches(w, g)]
+    bad = [_describe(i, w, g) for i, (w, g) in enumerate(zip(want, got, strict=True)) if not _matches(w, g)]
     assert not bad, "\n".join(bad)
 
 
