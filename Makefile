@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test stress bench soak clean
+.PHONY: demo lint test stress bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/rqrun demo
 
-test: $(STAMP)
+# Static checks, no pytest: ruff (pycodestyle, pyflakes, imports, bugbear, bandit, ...) and
+# mypy --strict; both read their settings from pyproject.toml. `make test` runs them first.
+lint: $(STAMP)
+	$(BIN)/ruff check rqrun tests bench
+	$(BIN)/mypy --strict rqrun
+
+test: lint
 	$(BIN)/python -m pytest -n 2 -q
 
 # The suite on a loaded machine (spec/quality.md): `make test` RUNS times in a row while stress-ng
@@ -37,4 +43,4 @@ soak: $(STAMP)
 	$(BIN)/python bench/bench_longrun.py --iterations 100000
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -21,8 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_scripts import job  # noqa: E402
 from rqrun.sandbox import ScriptEngine  # noqa: E402
+
+from bench_scripts import job  # noqa: E402
 
 TRIVIAL_JS = "rq.environment.set('x', 1);"
 TRIVIAL_PY = "rq.environment.set('x', 1)"

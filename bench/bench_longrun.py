@@ -24,7 +24,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import RQRUN, NodeServer, load, proc_tree_rss_kb, read_gnu_time, rqrun_env, with_gnu_time  # noqa: E402
+from harness import (  # noqa: E402
+    RQRUN,
+    NodeServer,
+    load,
+    proc_tree_rss_kb,
+    read_gnu_time,
+    rqrun_env,
+    with_gnu_time,
+)
 from workload import REQUESTS, write  # noqa: E402
 
 __all__ = ["long_run", "main"]

@@ -78,7 +78,7 @@ def head_to_head(pairs: int = 5, iterations: int = 100) -> dict[str, Any]:
                     samples[tool].append(sample)
                 print(f"  {variant:10s} pair {pair + 1}: newman {samples['newman'][-1].wall:6.2f} s   "
                       f"rqrun {samples['rqrun'][-1].wall:6.2f} s", flush=True)
-            ratios = [r.wall / n.wall for n, r in zip(samples["newman"], samples["rqrun"])]
+            ratios = [r.wall / n.wall for n, r in zip(samples["newman"], samples["rqrun"], strict=True)]
             out[variant] = {
                 tool: {"wall": summary([s.wall for s in got]), "rss_mb": summary([s.rss_mb for s in got])}
                 for tool, got in samples.items()

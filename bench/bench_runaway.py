@@ -20,9 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_scripts import job
-
 from rqrun.sandbox import ScriptEngine
+
+from bench_scripts import job
 
 RUNAWAYS = {
     "infinite loop": "while True:\n    pass",

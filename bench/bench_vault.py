@@ -14,8 +14,8 @@ import statistics
 import string
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 __all__ = ["main"]
 

@@ -22,9 +22,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterator, Mapping, Sequence
+from typing import IO
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -160,7 +161,9 @@ def rqrun_env(home: Path) -> dict[str, str]:
 def newman_js() -> Path:
     """Newman 6.2.2 from ``bench/.cache/newman`` (installed there on first use by the compat kit)."""
     sys.path[:0] = [str(ROOT / "tests" / "compat"), str(ROOT / "tests")]
-    from generate_expectations import ensure_newman  # the one installer, shared with the compat suite
+    from generate_expectations import (
+        ensure_newman,  # the one installer, shared with the compat suite
+    )
 
     return ensure_newman()
 

@@ -151,7 +151,7 @@ def main() -> int:
 def _render(facts: dict[str, str], load_start: str, load_end: str, elapsed: float, targets: list[Target],
             versions: dict[str, Any], h2h: dict[str, Any], long: dict[str, Any], raw: list[tuple[str, str]],
             commands: list[str], quick: bool) -> str:
-    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     out = [
         "# Benchmark results",
         "",

@@ -28,11 +28,11 @@ from rqrun.errors import (
 )
 
 if _TYPE_CHECKING:
+    from rqrun.api import RunResult, run
     from rqrun.events import EventBus, Execution, ItemFinished, RunFinished, RunStarted
     from rqrun.formats import load_collection
     from rqrun.model import Collection, Environment, Folder, Request
     from rqrun.options import RunOptions
-    from rqrun.api import RunResult, run
 
 __all__ = [
     "__version__",

@@ -6,7 +6,8 @@ This is the layer that knows reporters exist; the runner only emits events.
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable, Iterable, TextIO
+from collections.abc import Callable, Iterable
+from typing import Any, TextIO
 
 from rqrun import events as ev
 from rqrun.errors import RqrunError, RunError

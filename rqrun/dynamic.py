@@ -17,8 +17,9 @@ import random
 import string
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = ["generate", "names", "seed"]
 
-_rng = random.Random()
+_rng = random.Random()  # noqa: S311 - Postman's random test data, seedable; never a secret
 _faker: Faker | None = None
 
 _FIRST_NAMES = (
@@ -164,7 +165,7 @@ def _random_alnum(args: list[str]) -> str:
 
 
 def _iso_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _email() -> str:
@@ -177,12 +178,16 @@ def _digits(count: int) -> str:
 
 def _js_date(offset_seconds: float) -> str:
     """A date as JavaScript's ``Date.toString()`` writes it in UTC, which is what Newman sends."""
-    when = datetime.now(timezone.utc) + timedelta(seconds=offset_seconds)
+    when = datetime.now(UTC) + timedelta(seconds=offset_seconds)
     return when.strftime("%a %b %d %Y %H:%M:%S GMT+0000 (Coordinated Universal Time)")
 
 
 def _pick(options: tuple[str, ...]) -> Callable[[], str]:
     return lambda: _rng.choice(options)
+
+
+def _image_url(topic: str) -> Callable[[], str]:
+    return lambda: f"http://placeimg.com/640/480/{topic}"
 
 
 def _words_of(phrase: str) -> tuple[str, str, str]:
@@ -279,7 +284,7 @@ _NO_ARGS: dict[str, Callable[[], str]] = {
     "randomFileType": _pick(_MIME_TOP_TYPES),
     "randomImageUrl": lambda: "http://placeimg.com/640/480",
     "randomImageDataUri": _image_data_uri,
-    **{name: (lambda topic=topic: f"http://placeimg.com/640/480/{topic}") for name, topic in _IMAGE_TOPICS.items()},
+    **{name: _image_url(topic) for name, topic in _IMAGE_TOPICS.items()},
     # --- Faker, imported on first use -----------------------------------------------------------
     "randomLocale": lambda: _fake().language_code(),
     "randomFilePath": lambda: _fake().file_path(depth=_rng.randint(1, 3)),

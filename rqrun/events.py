@@ -8,8 +8,9 @@ it happened. Events are frozen so that a listener cannot change what the next on
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from rqrun.interrupts import shielded
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from rqrun.errors import FileNotAllowed, InputError
 

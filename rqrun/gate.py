@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import base64
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 from urllib.parse import urlsplit
 
 from rqrun.errors import SecretNotAllowed
@@ -124,7 +124,7 @@ class SecretGate:
         texts = [t for t in texts if t]
         blob = "\x00".join(texts)  # one scan per form; a match across a separator only errs on the safe side
         found: list[tuple[str, tuple[str, ...]]] = []
-        for value, bound in list(self._bound.items()):
+        for bound in list(self._bound.values()):
             if bound.forms and any(form in blob for form in bound.forms):
                 found.append((bound.key, bound.hosts))
         return found

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rqrun.errors import InputError, RequestSendError, RqrunError, UsageError
 from rqrun.prepare import PreparedRequest
@@ -427,15 +428,16 @@ def _verbatim_target(prepared: PreparedRequest) -> dict[str, Any]:
     return {"target": target.encode("ascii")}
 
 
-def _wire_headers(headers: Sequence[tuple[str, str]]) -> list[tuple[str, str | bytes]]:
-    """Headers as httpx takes them: non-ASCII values as UTF-8 bytes, and values without the
+def _wire_headers(headers: Sequence[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
+    """Headers as httpx takes them: bytes (ASCII names, as httpx encodes them; UTF-8 values,
+    so non-ASCII ones go out as their UTF-8 bytes), and values without the
     spaces or tabs around them. A field value never includes that whitespace (RFC 9110 5.5),
     so ``Bearer {{empty}}`` rendered to ``Bearer `` means ``Bearer``; h11 refuses to send the
     space, where Newman sends it and servers drop it."""
-    out: list[tuple[str, str | bytes]] = []
+    out: list[tuple[bytes, bytes]] = []
     for key, value in headers:
         value = value.strip(" \t")
-        out.append((key, value if value.isascii() else value.encode("utf-8")))
+        out.append((key.encode("ascii"), value.encode("utf-8")))
     return out
 
 

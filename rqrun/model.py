@@ -7,8 +7,9 @@ at run time.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Literal, Union
+from typing import Any, Literal
 
 __all__ = [
     "KeyValue",
@@ -173,7 +174,7 @@ class Folder:
                 yield chain, item
 
 
-Item = Union[Request, Folder]
+Item = Request | Folder
 
 
 @dataclass

@@ -8,7 +8,7 @@ the rules in :mod:`rqrun.prepare`. Pure text functions, no I/O.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 __all__ = ["pct", "QUERY_TEXT", "encode_path", "encode_userinfo", "newman_query", "substitute_path_variables", "strip_json_comments"]
 

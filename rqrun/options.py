@@ -28,7 +28,7 @@ __all__ = ["RunOptions", "CollectionInput", "EnvironmentInput", "DataInput", "IN
 DEFAULT_TIMEOUT_REQUEST_MS = 30_000
 DEFAULT_TIMEOUT_SCRIPT_MS = 5_000
 #: ``RQRUN_SECRET_API_TOKEN=...`` in the process environment is the secret variable ``API_TOKEN``.
-SECRET_ENV_PREFIX = "RQRUN_SECRET_"
+SECRET_ENV_PREFIX = "RQRUN_SECRET_"  # noqa: S105 - a variable-name prefix, not a secret
 
 
 def secret_vars_from_environ(environ: Mapping[str, str]) -> dict[str, str]:

@@ -14,8 +14,9 @@ import random
 import re
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING
 
 from rqrun.errors import RequestSendError, SecretNotAllowed
 from rqrun.files import FileAccess
@@ -235,7 +236,7 @@ class RequestPipeline:
     def _back_off(self, attempt: int, deadline: float | None) -> None:
         """Exponential back-off with full jitter, capped at 30 s and at the time left."""
         base = self.options.retry_delay_ms / 1000 * (2 ** (attempt - 1))
-        pause = min(30.0, random.uniform(base / 2, base * 1.5))
+        pause = min(30.0, random.uniform(base / 2, base * 1.5))  # noqa: S311 - retry jitter
         for limit in (self.deadline, deadline):
             if limit is not None:
                 pause = min(pause, max(0.0, limit - time.monotonic()))

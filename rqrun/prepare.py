@@ -13,12 +13,13 @@ import mimetypes
 import os
 import re
 import secrets
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote, urlsplit
 
-from rqrun.errors import InputError
 from rqrun import newman_wire
+from rqrun.errors import InputError
 from rqrun.files import FileAccess
 from rqrun.model import Auth, Body, Folder, KeyValue, Request
 from rqrun.variables import Renderer
@@ -347,7 +348,7 @@ def _apply_auth(
         if grant in _INTERACTIVE_GRANTS:
             notices.append(f"oauth2 {grant} auth has no saved access token: sent without auth (as Newman does)")
     elif auth.type == "basic":
-        raw = f"{params.get('username', '')}:{params.get('password', '')}".encode("utf-8")
+        raw = f"{params.get('username', '')}:{params.get('password', '')}".encode()
         put("Authorization", "Basic " + base64.b64encode(raw).decode("ascii"))
     elif auth.type == "apikey":
         key, value = params.get("key", ""), params.get("value", "")
@@ -395,16 +396,16 @@ def _apply_auth(
                 body_hash = hawk.payload_hash(algorithm, out.user_content_type, content)
             return hawk.header(params, out.method, url, body_hash)
 
-        value = _signed(hawk_header, "hawk", where)
-        if value:
-            put("Authorization", value, force=True)
+        authorization = _signed(hawk_header, "hawk", where)
+        if authorization:
+            put("Authorization", authorization, force=True)
     elif auth.type == "edgegrid":
         from rqrun.authsign import edgegrid
 
         written = [(k, v) for k, v in headers if k.lower() != "content-type" or out.user_content_type]
-        value = _signed(lambda: edgegrid.header(params, out.method, url, written, content), "edgegrid", where)
-        if value:
-            put("Authorization", value, force=True)
+        authorization = _signed(lambda: edgegrid.header(params, out.method, url, written, content), "edgegrid", where)
+        if authorization:
+            put("Authorization", authorization, force=True)
     elif auth.type == "awsv4":
         from rqrun.authsign import awsv4
 
@@ -453,7 +454,7 @@ def prepare(
     replaces = content_type and (
         content_type.startswith("multipart/form-data; boundary=") or (postman and request.body.mode == "urlencoded")
     )
-    if replaces:
+    if replaces and content_type:
         # Only this boundary parses the body: Newman, too, replaces whatever Content-Type the
         # user wrote (wise-payouts sends form data under an x-www-form-urlencoded header), and
         # for a urlencoded body it always sends application/x-www-form-urlencoded.

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from rqrun.errors import SecretNotAllowed, SecretNotFound
 from rqrun.gate import SecretGate
@@ -23,10 +24,10 @@ from rqrun.options import RunOptions
 from rqrun.redact import Redactor
 from rqrun.variables import missing_secret
 
+if TYPE_CHECKING:
+    from rqrun.vault import Vault
+
 __all__ = ["RunVault"]
-
-_UNSET = object()
-
 
 class RunVault:
     """Opens the vault on first use, so runs that use no secret never touch it."""
@@ -35,12 +36,12 @@ class RunVault:
         self.options = options
         self.redactor = redactor
         self.gate = gate if gate is not None else SecretGate()
-        self._vault: Any = None
-        self._hosts: dict[str, Any] = {}  # key -> tuple of hosts, or None (unrestricted)
+        self._vault: Vault | None = None
+        self._hosts: dict[str, tuple[str, ...] | None] = {}  # key -> tuple of hosts, or None (unrestricted)
         self._lock = threading.Lock()
         self._notices: list[str] = []  # the vault's own warnings, until the runner reports them
 
-    def open(self) -> Any:
+    def open(self) -> Vault:
         if self._vault is None:
             with self._lock:
                 if self._vault is None:
@@ -76,7 +77,7 @@ class RunVault:
                 continue
             try:
                 value = vault.get(entry.key)
-            except Exception:  # a value that does not decrypt fails later, where it is used
+            except Exception:  # noqa: S112 - a value that does not decrypt fails later, where it is used
                 continue
             if value is None:
                 continue
@@ -88,11 +89,10 @@ class RunVault:
 
     def hosts(self, key: str) -> tuple[str, ...] | None:
         """The hosts ``key`` may go to (None: any), cached for the run."""
-        hosts = self._hosts.get(key, _UNSET)
-        if hosts is _UNSET:
+        if key not in self._hosts:
             found = self.open().allowed_hosts(key)
-            hosts = self._hosts[key] = tuple(found) if found is not None else None
-        return hosts  # type: ignore[return-value]
+            self._hosts[key] = tuple(found) if found is not None else None
+        return self._hosts[key]
 
     def lookup(self, key: str) -> str:
         """The value of ``{{vault:key}}``; registered with the redactor and, if bound, the gate."""

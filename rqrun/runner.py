@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 from rqrun import events as ev
 from rqrun.errors import ExitCode, InputError, RequestSendError, VaultError
@@ -34,7 +35,7 @@ __all__ = ["RunResult", "Runner"]
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 @dataclass
@@ -115,7 +116,7 @@ class Runner:
         for resource in (self.scripts, self.pipeline):
             try:
                 resource.close()
-            except Exception:  # closing must not hide the run's outcome
+            except Exception:  # noqa: S110 - closing must not hide the run's outcome
                 pass
 
     # -- the loop ------------------------------------------------------------------------
@@ -300,7 +301,10 @@ class Runner:
         it.emit(ev.ItemStarted(cursor, self.redactor.redact(request.name)))
         scopes = self.scopes_for(chain, it.row, it.state)
         record = ExecutionRecord()
-        finish = lambda: record.finish(cursor, request.name, self.redactor)  # noqa: E731
+
+        def finish() -> ev.Execution:
+            return record.finish(cursor, request.name, self.redactor)
+
         # 1. pre-request scripts, outermost first; the last one's request changes carry over.
         template = request
         for script in _scripts(chain, request, "pre_request"):
@@ -361,5 +365,6 @@ _PHASES = ("pre_request", "post_response")
 
 
 def _scripts(chain: Sequence[Folder], request: Request, phase: str) -> list[Script]:
-    found = [getattr(node.scripts, phase) for node in (*chain, request)]
+    nodes: tuple[Folder | Request, ...] = (*chain, request)
+    found = [getattr(node.scripts, phase) for node in nodes]
     return [s for s in found if s is not None]

@@ -131,7 +131,7 @@ def parses_as_javascript(source: str) -> bool:
     whole before its first statement runs, so any text that parses stops at that ``throw``; a
     fresh context per check keeps declarations from one check out of the next.
     """
-    import quickjs  # type: ignore[import-untyped]  # no type information shipped
+    import quickjs
 
     for wrapped in (f"throw {_SENTINEL!r};\n{source}", f"throw {_SENTINEL!r};\n(async function () {{\n{source}\n}});"):
         context = quickjs.Context()
@@ -151,7 +151,7 @@ def javascript_syntax_error(source: str) -> tuple[str, int | None] | None:
     runs it), else the script form's syntax error and its line. Nothing of ``source`` runs."""
     import re
 
-    import quickjs  # type: ignore[import-untyped]
+    import quickjs
 
     if parses_as_javascript(source):
         return None

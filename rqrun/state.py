@@ -6,8 +6,9 @@ its own copy and records its writes so that they can be applied in iteration ord
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from rqrun.variables import Scopes
 

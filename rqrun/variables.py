@@ -19,8 +19,9 @@ from __future__ import annotations
 import json
 import re
 import shlex
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from rqrun import dynamic
 from rqrun.errors import RequestSendError, SecretNotFound
@@ -58,7 +59,7 @@ class RenderTooLarge(RequestSendError):
     """Variables expanded past :data:`MAX_RENDERED_CHARS`: the request fails, nothing is sent."""
 
     def __init__(self, message: str, **kwargs: object) -> None:
-        super().__init__(message, kind="too-large", **kwargs)  # type: ignore[arg-type]
+        super().__init__(message, kind="too-large", **kwargs)
 
 
 def to_text(value: Any) -> str:

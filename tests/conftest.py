@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from rqrun.demo import DemoServer
+
 from support.cli import (
     COLLECTIONS_DIR,
     SCRUBBED,

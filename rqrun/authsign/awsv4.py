@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Sequence
+from datetime import UTC, datetime
 from urllib.parse import quote, unquote_plus, urlsplit
 
 __all__ = ["AwsSigned", "sign", "canonical_path", "canonical_query"]
@@ -66,7 +66,7 @@ def canonical_query(query: str, service: str) -> str:
         key = unquote_plus(key)
         if key:
             grouped.setdefault(_full(key), []).append(_full(unquote_plus(value)))
-    parts = []
+    parts: list[str] = []
     for key in sorted(grouped):
         values = grouped[key][:1] if service == "s3" else sorted(grouped[key])
         parts.extend(f"{key}={value}" for value in values)
@@ -95,7 +95,7 @@ def sign(
     region = params.get("region") or "us-east-1"
     token = params.get("sessionToken", "")
     in_query = str(params.get("addAuthDataToQuery", "")).lower() == "true"
-    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     scope = f"{stamp[:8]}/{region}/{service}/aws4_request"
     parts = urlsplit(url)
     base, _, query = url.partition("?")
@@ -115,10 +115,7 @@ def sign(
             ("X-Amz-Credential", f"{access}/{scope}"),
             ("X-Amz-SignedHeaders", ";".join(sorted(signed))),
         ]
-        if service == "s3":
-            body_hash = "UNSIGNED-PAYLOAD"
-        else:
-            body_hash = hashlib.sha256(b"").hexdigest()
+        body_hash = "UNSIGNED-PAYLOAD" if service == "s3" else hashlib.sha256(b"").hexdigest()
         query = "&".join(p for p in (query, "&".join(f"{k}={_full(v)}" for k, v in extra)) if p)
     else:
         signed["x-amz-date"] = stamp

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import string
-from typing import Mapping
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 __all__ = ["saved_header"]

@@ -11,8 +11,8 @@ import base64
 import hashlib
 import hmac
 import uuid
-from datetime import datetime, timezone
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 __all__ = ["header"]
@@ -33,7 +33,7 @@ def header(
     base_url = params.get("baseURL", "")
     host = urlsplit(base_url if "://" in base_url else f"http://{base_url}").netloc if base_url else parts.netloc
     host = host.rpartition("@")[2]
-    timestamp = params.get("timestamp") or datetime.now(timezone.utc).strftime("%Y%m%dT%H:%M:%S+0000")
+    timestamp = params.get("timestamp") or datetime.now(UTC).strftime("%Y%m%dT%H:%M:%S+0000")
     nonce = params.get("nonce") or str(uuid.uuid4())
     try:
         max_body = int(params.get("maxBodySize") or 131072)

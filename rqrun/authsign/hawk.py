@@ -13,7 +13,7 @@ import hmac
 import secrets
 import string
 import time
-from typing import Mapping
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 __all__ = ["header", "payload_hash"]

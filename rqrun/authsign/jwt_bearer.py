@@ -14,7 +14,8 @@ import binascii
 import hashlib
 import hmac
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 __all__ = ["make_token", "ALGORITHMS"]
 

@@ -13,8 +13,9 @@ layer (:mod:`rqrun.http`, the one module that speaks httpx) drives it.
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 __all__ = ["NtlmCredentials", "NtlmHandshake", "credentials", "offers_ntlm", "challenge_token"]
 

@@ -13,8 +13,8 @@ import hashlib
 import secrets
 import string
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 from urllib.parse import quote, unquote_plus
 
 __all__ = ["OAuth1Result", "sign", "rfc3986", "reencode_query"]

@@ -9,7 +9,7 @@ import click
 
 from rqrun.cli.options import file_options, input_options, parse_assignments
 from rqrun.errors import ExitCode, RqrunError
-from rqrun.model import Request, Script
+from rqrun.model import Folder, Request, Script
 from rqrun.options import RunOptions
 
 __all__ = ["check"]
@@ -47,7 +47,7 @@ def _files(request: Request) -> list[str]:
 @click.option("--allow-unsupported-scripts", is_flag=True,
               help="As in run: list scripts in a language rqrun does not know without failing the check.")
 @click.pass_context
-def check(ctx: click.Context, collection: str, **params: Any) -> int:
+def check(ctx: click.Context, /, collection: str, **params: Any) -> int:
     """Load COLLECTION, compile every script and list unresolved variables and vault keys.
 
     Exit 0 when everything resolves and compiles, 4 when a script does not compile or is in a
@@ -55,9 +55,9 @@ def check(ctx: click.Context, collection: str, **params: Any) -> int:
     collection names may not be read, 1 when only variables are unresolved.
     """
     from rqrun.events import EventBus
+    from rqrun.inputs import load_inputs
     from rqrun.prepare import effective_auth
     from rqrun.redact import Redactor
-    from rqrun.inputs import load_inputs
     from rqrun.runner import Runner
     from rqrun.variables import Renderer
 
@@ -87,7 +87,8 @@ def check(ctx: click.Context, collection: str, **params: Any) -> int:
     refused_files: list[str] = []
     echo = click.echo
     for chain, request in runner.requests:
-        for node in (*chain, request):
+        nodes: tuple[Folder | Request, ...] = (*chain, request)
+        for node in nodes:
             for script in (node.scripts.pre_request, node.scripts.post_response):
                 if script is not None and script not in scripts:
                     scripts.append(script)
@@ -152,7 +153,13 @@ def _script_problems(scripts: list[Script], allowed: bool) -> tuple[list[tuple[s
 
     The language is decided as ``run`` decides it (:func:`rqrun.script_language.decide`).
     """
-    from rqrun.script_language import Language, decide, only_comments, unsupported_message, unsupported_reason
+    from rqrun.script_language import (
+        Language,
+        decide,
+        only_comments,
+        unsupported_message,
+        unsupported_reason,
+    )
 
     failures: list[tuple[str, str]] = []
     not_run: list[str] = []

@@ -93,9 +93,9 @@ def demo(
       rqrun run collections/demo.json -e collections/demo-environment.json \\
           -d collections/demo-data.csv
     """
+    from rqrun.api import run
     from rqrun.demo import DemoServer
     from rqrun.options import RunOptions
-    from rqrun.api import run
 
     folder = collections_dir()
     collection = folder / DEMO_COLLECTION

@@ -18,7 +18,12 @@ import click
 
 from rqrun.cli.options import check_tls, file_options, input_options, parse_assignments
 from rqrun.errors import UsageError
-from rqrun.options import DEFAULT_TIMEOUT_REQUEST_MS, DEFAULT_TIMEOUT_SCRIPT_MS, RunOptions, secret_vars_from_environ
+from rqrun.options import (
+    DEFAULT_TIMEOUT_REQUEST_MS,
+    DEFAULT_TIMEOUT_SCRIPT_MS,
+    RunOptions,
+    secret_vars_from_environ,
+)
 
 __all__ = ["load", "locust_argv"]
 
@@ -137,5 +142,4 @@ def load(ctx: click.Context, /, collection: str, **params: Any) -> int:
     argv = [sys.executable, "-m", "locust", *locust_argv(params, locustfile)]
     sys.stdout.flush()
     sys.stderr.flush()
-    os.execve(sys.executable, argv, env)
-    return 0  # pragma: no cover - execve does not return
+    os.execve(sys.executable, argv, env)  # noqa: S606 - our own interpreter running locust, no shell

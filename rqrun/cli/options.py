@@ -6,14 +6,20 @@ several options live in ``check_*`` functions that raise :class:`UsageError` wit
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
 from rqrun.cli.durations import Duration
 from rqrun.errors import UsageError
 from rqrun.options import DEFAULT_TIMEOUT_REQUEST_MS, DEFAULT_TIMEOUT_SCRIPT_MS
-from rqrun.reporters import BUILTIN_REPORTERS, check_builtin_option, reporter_option_flag, split_reporter_option
+from rqrun.reporters import (
+    BUILTIN_REPORTERS,
+    check_builtin_option,
+    reporter_option_flag,
+    split_reporter_option,
+)
 
 __all__ = ["input_options", "file_options", "variable_options", "run_control_options", "network_options",
            "reporter_options", "parse_assignments", "parse_reporters", "parse_statuses", "check_tls", "KNOWN_REPORTERS",

@@ -11,8 +11,8 @@ import click
 from rqrun.cli.options import (
     ReporterOptionsCommand,
     check_tls,
-    file_options,
     collect_reporter_options,
+    file_options,
     input_options,
     network_options,
     parse_assignments,

@@ -12,10 +12,11 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import Message
 from http import HTTPStatus
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 __all__ = [
@@ -36,7 +37,7 @@ __all__ = [
 ]
 
 DEFAULT_USERNAME = "demo"
-DEFAULT_PASSWORD = "s3cret-demo-password"
+DEFAULT_PASSWORD = "s3cret-demo-password"  # noqa: S105 - the demo server's published login
 DEFAULT_SIGNING_KEY = "demo-signing-key"
 TOKEN_TTL_SECONDS = 3600
 MAX_BODY_BYTES = 16 * 1024 * 1024

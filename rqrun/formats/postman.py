@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import re
-from typing import Any
+from typing import Any, Literal
 
 from rqrun.formats._reading import (
     Loc,
@@ -50,7 +50,7 @@ def _lenient(loc: Loc, message: str) -> None:
     (``rqrun.formats._warnings``); without it the file simply loads, as in Newman.
     """
     try:
-        from rqrun.formats._warnings import warn  # type: ignore[import-not-found]
+        from rqrun.formats._warnings import warn
     except ImportError:
         return
     warn(loc, message, "lenient")
@@ -297,8 +297,8 @@ class _Loader:
         if value is None:
             return "", [], []
         if isinstance(value, str):
-            base, query = split_url(value.strip())
-            return base, _query_rows_from_text(query), []
+            base, query_text = split_url(value.strip())
+            return base, _query_rows_from_text(query_text), []
         obj = as_dict(value, loc)
         check_keys(obj, loc, _URL_KEYS, _ALIASES)
         path_vars = self.kv_list(obj.get("variable"), loc.key("variable"))
@@ -416,8 +416,8 @@ class _Loader:
             return Body("graphql", graphql=graphql, content_type="application/json")
         # Newman runs an unknown mode: a ``raw`` text beside it goes out as text/plain, else nothing.
         _lenient(loc.key("mode"), f"unknown body mode {mode!r} (expected raw, urlencoded, formdata, file or graphql)")
-        raw = obj.get("raw")
-        return Body("raw", raw=raw, content_type="text/plain") if isinstance(raw, str) and raw else Body()
+        beside = obj.get("raw")
+        return Body("raw", raw=beside, content_type="text/plain") if isinstance(beside, str) and beside else Body()
 
     def form_parts(self, value: object, loc: Loc) -> list[FormPart]:
         """``formdata`` entries: text, or file with ``src`` as one path or a list."""
@@ -460,7 +460,7 @@ class _Loader:
             # No language declared: Newman goes by the Content-Type the user wrote.
             declared = next((h.value for h in headers if h.enabled and h.key.lower() == "content-type"), "")
             body.strip_json_comments = bool(_JSON_TYPE.match(declared))
-        kind = "graphql" if body.mode == "graphql" else "http"
+        kind: Literal["http", "graphql"] = "graphql" if body.mode == "graphql" else "http"
         settings = {**inherited, **self.settings(item.get("protocolProfileBehavior"), loc.key("protocolProfileBehavior"))}
         description = _description(req.get("description"), rloc.key("description")) or _description(
             item.get("description"), loc.key("description")
@@ -536,7 +536,7 @@ def _query_rows_from_text(query: str | None) -> list[KeyValue]:
 
 def _stable_id(path: str, index_path: str, names: str) -> str:
     """An id for items that carry none: the same file gives the same ids on every load."""
-    digest = hashlib.sha1(f"{os.path.basename(path)}\0{index_path}\0{names}".encode("utf-8", "surrogatepass")).hexdigest()
+    digest = hashlib.sha1(f"{os.path.basename(path)}\0{index_path}\0{names}".encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()
     return f"pm-{digest[:16]}"
 
 

@@ -175,7 +175,7 @@ def parse_variables(value: object, loc: Loc, order: object = None) -> list[Varia
         check_keys(entry, eloc, _VARIABLE_KEYS)
         local = scalar(entry.get("localValue"), eloc.key("localValue"))
         if local is not None and local != "":
-            current = local
+            current: str | int | float | bool | None = local
         elif "syncValue" in entry:
             current = scalar(entry.get("syncValue"), eloc.key("syncValue"))
         else:
@@ -376,9 +376,8 @@ def _prescan(records: list[Any]) -> tuple[dict[str, str], set[str], set[str], in
             parents[rid] = parent
         elif rec.get("type") == "api" and not rec.get("isExample"):
             requests.add(rid)
-        if rec.get("type") in ("collection", "api") and not parent and rid not in deleted:
-            if not rec.get("isExample"):
-                roots += 1
+        if rec.get("type") in ("collection", "api") and not parent and rid not in deleted and not rec.get("isExample"):
+            roots += 1
     return parents, deleted, requests, roots
 
 

@@ -14,7 +14,6 @@ The writer never raises on a model a loader produced; it only builds plain JSON 
 from __future__ import annotations
 
 import dataclasses
-
 import json
 import os
 import uuid

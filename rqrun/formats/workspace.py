@@ -24,9 +24,16 @@ from typing import Any
 from rqrun.errors import InputError
 from rqrun.files import FileAccess
 from rqrun.formats._reading import Loc, as_dict, as_list, decode_text, parse_json, text
-from rqrun.formats.environments import environment_from_object
 from rqrun.formats._warnings import check_keys
-from rqrun.formats.requestly import REQUEST_KEYS, parse_auth, parse_request, parse_scripts, parse_variables, root_auth
+from rqrun.formats.environments import environment_from_object
+from rqrun.formats.requestly import (
+    REQUEST_KEYS,
+    parse_auth,
+    parse_request,
+    parse_scripts,
+    parse_variables,
+    root_auth,
+)
 from rqrun.formats.script_files import SCRIPT_EXTENSIONS, read_script
 from rqrun.model import Auth, Collection, Environment, Folder, Item, Request, Scripts, Variable
 
@@ -244,8 +251,8 @@ def load_workspace(path: str, files: FileAccess | None = None) -> Collection:
         )
     reader = _Reader(os.path.abspath(path), files)
     walker = _Walker(path, _config(path, reader), reader)
-    files, dirs = walker.entries(path)
-    if not files and len(dirs) == 1:
+    loose, dirs = walker.entries(path)
+    if not loose and len(dirs) == 1:
         walker.strip = walker.rel(dirs[0]) + "/"
     items = walker.items(path)
     environments = _environments(path, reader)

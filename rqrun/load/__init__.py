@@ -145,7 +145,7 @@ def _user_done(environment: Any) -> None:
 
     runner = environment.runner
     if isinstance(runner, WorkerRunner):
-        runner.send_message(_DONE_MESSAGE, 1)  # the master counts users across its workers
+        runner.send_message(_DONE_MESSAGE, {"users": 1})  # the master counts users across its workers
     elif isinstance(runner, LocalRunner):
         _count_done(runner, 1)
 
@@ -163,7 +163,7 @@ def _on_init(environment: Any, **_: Any) -> None:
 
     if isinstance(environment.runner, MasterRunner):
         runner = environment.runner
-        runner.register_message(_DONE_MESSAGE, lambda msg, **_: _count_done(runner, int(msg.data)))
+        runner.register_message(_DONE_MESSAGE, lambda msg, **_: _count_done(runner, int(msg.data["users"])))
 
 
 def _on_quitting(environment: Any, **_: Any) -> None:
@@ -184,9 +184,9 @@ def _on_quitting(environment: Any, **_: Any) -> None:
         for engine in pool.engines:
             try:
                 engine.close()
-            except Exception:  # quitting must not fail on a worker that is already gone
+            except Exception:  # noqa: S110 - quitting must not fail on a worker that is already gone
                 pass
 
 
-locust_events.quitting.add_listener(_on_quitting)
-locust_events.init.add_listener(_on_init)
+locust_events.quitting.add_listener(_on_quitting)  # type: ignore[no-untyped-call]  # locust's EventHook is untyped
+locust_events.init.add_listener(_on_init)  # type: ignore[no-untyped-call]  # locust's EventHook is untyped

@@ -10,8 +10,9 @@ this package stays cheap to import.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol, Sequence, TextIO, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, runtime_checkable
 
 from rqrun.errors import UsageError
 
@@ -222,5 +223,5 @@ def _close_quietly(reporters: list[Reporter]) -> None:
     for reporter in reporters:
         try:
             reporter.close()
-        except Exception:  # already failing: the first error is the one to show
+        except Exception:  # noqa: S110 - already failing: the first error is the one to show
             pass

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime, timezone
-from typing import Any, Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 from rqrun.errors import ExitCode, RqrunError, UsageError
 from rqrun.redact import Redactor, mask_header
@@ -83,4 +84,4 @@ def exit_code_for(exc: BaseException | None, recorded: int) -> int:
 
 def utc_now_iso() -> str:
     """Now, as the ISO-8601 UTC timestamp reports use."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

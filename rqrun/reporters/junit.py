@@ -11,9 +11,8 @@ report for one stray control character from a response body.
 
 from __future__ import annotations
 
-import re
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from rqrun.atomic import atomic_write
@@ -54,7 +53,7 @@ def xml_attr(value: str) -> str:
 
 def _timestamp(epoch: float) -> str:
     # The JUnit schema's timestamp carries no zone; these are UTC.
-    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _seconds(ms: float) -> str:

@@ -47,7 +47,7 @@ class ReportFile:
                 yield item
             return
         handle = self._handle
-        assert handle is not None
+        assert handle is not None  # noqa: S101 - the reader sets _handle or _loaded; narrows the type
         try:
             yield from self._lines(handle)
         finally:

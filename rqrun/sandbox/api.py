@@ -11,11 +11,12 @@ through ``rq.vault`` and ``rq.sendRequest``. Each object belongs to one job (it 
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
+from rqrun.sandbox.compile import script_line
 from rqrun.sandbox.expect import Expectation, RqAssertionError
 from rqrun.sandbox.guards import STATE, LimitExceeded, ended_job_error, expose
-from rqrun.sandbox.compile import script_line
 from rqrun.sandbox.model import FailureKind, HostCallError
 from rqrun.sandbox.objects import (
     MAX_VALUE_CHARS,
@@ -237,13 +238,13 @@ def normalize_request_spec(spec: Any) -> dict[str, Any]:
     body = spec.get("body")
     mode = "none"
     if type(body) is dict and "mode" in body:
-        mode = body.get("mode")
-        if mode == "raw":
-            body = body.get("raw", "")
-        elif mode in ("urlencoded", "formdata"):
-            body = _spec_headers(body.get(mode) or [])
+        wanted = body.get("mode")
+        if wanted == "raw":
+            mode, body = "raw", body.get("raw", "")
+        elif wanted in ("urlencoded", "formdata"):
+            mode, body = wanted, _spec_headers(body.get(wanted) or [])
         else:
-            raise ValueError(f"rq.sendRequest: body mode {mode!r} is not supported")
+            raise ValueError(f"rq.sendRequest: body mode {wanted!r} is not supported")
     elif type(body) is str:
         mode = "raw"
     elif type(body) in (dict, list):
@@ -355,6 +356,18 @@ class Rq:
 
     __slots__ = ("environment", "globals", "collectionVariables", "variables", "iterationData",
                  "request", "response", "info", "test", "vault", "sendRequest", "execution")
+    environment: Scope
+    globals: Scope
+    collectionVariables: Scope  # noqa: N815
+    variables: VariablesScope
+    iterationData: Scope  # noqa: N815
+    request: Request
+    response: Response | None
+    info: Info
+    test: TestApi
+    vault: Vault
+    sendRequest: SendRequest  # noqa: N815
+    execution: Execution
 
     def __init__(self, **members: Any) -> None:
         for name, value in members.items():

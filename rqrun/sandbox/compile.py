@@ -65,7 +65,7 @@ def compile_script(source: str, filename: str = SCRIPT_FILENAME) -> CodeType | S
         return ScriptFailure(
             FailureKind.COMPILE, f"script is too large ({len(source)} characters; the limit is {MAX_SOURCE_CHARS})"
         )
-    from RestrictedPython import compile_restricted_exec
+    from RestrictedPython.compile import compile_restricted_exec
 
     from rqrun.sandbox.policy import RqPolicy
 
@@ -87,7 +87,7 @@ def compile_script(source: str, filename: str = SCRIPT_FILENAME) -> CodeType | S
         if more:
             message += f" (and {more} more error{'s' if more > 1 else ''})"
         return ScriptFailure(FailureKind.COMPILE, _one_line(message), line)
-    assert result.code is not None
+    assert result.code is not None  # noqa: S101 - no errors means code; narrows the type
     return result.code
 
 

@@ -29,8 +29,16 @@ import weakref
 from typing import Any
 
 from rqrun.sandbox.model import (
-    FAILURE_KINDS, HOST_CALLS, SCOPE_NAMES, FailureKind, Host, HostCallError, ScriptFailure, ScriptJob,
-    ScriptResult, TestOutcome,
+    FAILURE_KINDS,
+    HOST_CALLS,
+    SCOPE_NAMES,
+    FailureKind,
+    Host,
+    HostCallError,
+    ScriptFailure,
+    ScriptJob,
+    ScriptResult,
+    TestOutcome,
 )
 from rqrun.sandbox.protocol import Deadline, FrameReader, FrameTooLarge, PeerGone, encode, write_all
 
@@ -62,12 +70,12 @@ class _WorkerProcess:
     command: tuple[str, ...] = (sys.executable, "-m", "rqrun.sandbox.worker")
 
     def __init__(self, init: dict[str, Any], max_frame: int) -> None:
-        self.proc = subprocess.Popen(
+        self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
             list(self.command),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=_worker_env(), close_fds=True, cwd="/", start_new_session=True, bufsize=0,
         )
-        assert self.proc.stdin is not None and self.proc.stdout is not None
+        assert self.proc.stdin is not None and self.proc.stdout is not None  # noqa: S101 - PIPE given
         self.write_fd = self.proc.stdin.fileno()
         self.read_fd = self.proc.stdout.fileno()
         os.set_blocking(self.write_fd, False)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from rqrun.sandbox.guards import expose
 
@@ -38,11 +39,11 @@ def same(left: Any, right: Any) -> bool:
     if lt is bool or rt is bool:
         return lt is rt and left == right
     if lt in (int, float) and rt in (int, float):
-        return left == right
+        return bool(left == right)
     if lt is not rt:
         return False
     if lt is list or lt is tuple:
-        return len(left) == len(right) and all(same(a, b) for a, b in zip(left, right))
+        return len(left) == len(right) and all(same(a, b) for a, b in zip(left, right, strict=True))
     if lt is dict:
         return left.keys() == right.keys() and all(same(v, right[k]) for k, v in left.items())
     return bool(left == right)
@@ -359,6 +360,10 @@ class ResponseAssertion:
         return "<response assertion>"
 
 
+def _status_property(name: str) -> property:
+    return property(lambda self: self._status_terminal(name))
+
+
 for _name in _STATUS_TERMINALS:
-    setattr(ResponseAssertion, _name, property(lambda self, _n=_name: self._status_terminal(_n)))
+    setattr(ResponseAssertion, _name, _status_property(_name))
 expose(ResponseAssertion, [n for n in vars(ResponseAssertion) if not n.startswith("_")])

@@ -16,7 +16,8 @@ import hashlib as _hashlib
 import hmac as _hmac
 import json as _json
 import re as _re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from rqrun.sandbox.guards import STATE, expose
 
@@ -87,7 +88,7 @@ class Json:
 
 # --- re -----------------------------------------------------------------------------------------
 
-def _compile(pattern: Any, flags: Any = 0) -> Any:
+def _compile(pattern: Any, flags: Any = 0) -> _re.Pattern[Any]:
     if type(pattern) is Pattern:
         return pattern._pattern
     if type(pattern) not in (str, bytes):
@@ -105,7 +106,7 @@ def _compile(pattern: Any, flags: Any = 0) -> Any:
         raise RegexError(f"pattern too complex: {exc}") from None
 
 
-def _wrap_match(found: Any) -> Match | None:
+def _wrap_match(found: _re.Match[Any] | None) -> Match | None:
     return None if found is None else Match(found)
 
 
@@ -129,7 +130,7 @@ class Match:
 
     __slots__ = ("_m",)
 
-    def __init__(self, found: Any) -> None:
+    def __init__(self, found: _re.Match[Any]) -> None:
         self._m = found
 
     def group(self, *which: Any) -> Any:
@@ -170,7 +171,7 @@ class Pattern:
 
     __slots__ = ("_pattern",)
 
-    def __init__(self, compiled: Any) -> None:
+    def __init__(self, compiled: _re.Pattern[Any]) -> None:
         self._pattern = compiled
 
     @property
@@ -213,6 +214,7 @@ class Pattern:
         return f"re.compile({self._pattern.pattern!r})"
 
 
+_cls: type
 for _cls in (Match, Pattern):
     expose(_cls, [n for n in vars(_cls) if not n.startswith("_")], items=_cls is Match)
 
@@ -308,12 +310,27 @@ _ALGORITHMS = ("md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_256"
                "blake2b", "blake2s")
 
 
+class _Digest(Protocol):
+    """What :class:`Hash` wraps: a ``hashlib`` hash or an ``hmac.HMAC``."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def digest_size(self) -> int: ...
+    @property
+    def block_size(self) -> int: ...
+    def update(self, data: bytes, /) -> None: ...
+    def digest(self) -> bytes: ...
+    def hexdigest(self) -> str: ...
+    def copy(self) -> _Digest: ...
+
+
 class Hash:
     """A running digest: ``update``, ``digest``, ``hexdigest``, ``copy``."""
 
     __slots__ = ("_h",)
 
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, inner: _Digest) -> None:
         self._h = inner
 
     def update(self, data: Any) -> None:

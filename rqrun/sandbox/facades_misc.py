@@ -58,7 +58,7 @@ class DatetimeClass:
 
     @staticmethod
     def utcnow() -> _dt.datetime:
-        return _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
+        return _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
 
     @staticmethod
     def today() -> _dt.datetime:
@@ -131,7 +131,7 @@ class TimezoneClass:
     """``datetime.timezone``: ``timezone.utc`` or ``timezone(timedelta(hours=2))``."""
 
     __slots__ = ()
-    utc = _dt.timezone.utc
+    utc = _dt.UTC
 
     def __call__(self, offset: Any, name: Any = None) -> _dt.timezone:
         return _dt.timezone(offset) if name is None else _dt.timezone(offset, name)
@@ -154,7 +154,7 @@ class Datetime:
     time = TimeClass
     timezone = TimezoneClass
     timedelta = staticmethod(_timedelta)
-    UTC = _dt.timezone.utc
+    UTC = _dt.UTC
     MINYEAR = _dt.MINYEAR
     MAXYEAR = _dt.MAXYEAR
 
@@ -286,7 +286,7 @@ def reset_random() -> None:
 
 def _rng() -> _random.Random:
     if _RngHolder.rng is None:
-        _RngHolder.rng = _random.Random()
+        _RngHolder.rng = _random.Random()  # noqa: S311 - the script's `random` module, not for secrets
     return _RngHolder.rng
 
 
@@ -402,9 +402,10 @@ expose(_parse.ParseResult, _RESULT_NAMES + ["params"], items=True)
 expose(_parse.SplitResult, _RESULT_NAMES, items=True)
 
 
-def _text(value: Any, what: str) -> None:
-    if type(value) not in (str, bytes):
-        raise TypeError(f"urllib.parse.{what} expects str or bytes, not {type(value).__name__}")
+def _text(value: Any, what: str) -> str | bytes:
+    if type(value) is str or type(value) is bytes:
+        return value
+    raise TypeError(f"urllib.parse.{what} expects str or bytes, not {type(value).__name__}")
 
 
 @_facade
@@ -448,25 +449,23 @@ class UrlParse:
         return _parse.parse_qsl(qs, keep_blank_values=bool(keep_blank_values))
 
     @staticmethod
-    def urlparse(url: Any) -> _parse.ParseResult:
-        _text(url, "urlparse")
-        return _parse.urlparse(url)
+    def urlparse(url: Any) -> _parse.ParseResult | _parse.ParseResultBytes:
+        return _parse.urlparse(_text(url, "urlparse"))
 
     @staticmethod
-    def urlsplit(url: Any) -> _parse.SplitResult:
-        _text(url, "urlsplit")
-        return _parse.urlsplit(url)
+    def urlsplit(url: Any) -> _parse.SplitResult | _parse.SplitResultBytes:
+        return _parse.urlsplit(_text(url, "urlsplit"))
 
     @staticmethod
-    def urlunparse(parts: Any) -> str:
+    def urlunparse(parts: Any) -> Any:  # str or bytes, as the parts are
         return _parse.urlunparse(tuple(parts))
 
     @staticmethod
-    def urlunsplit(parts: Any) -> str:
+    def urlunsplit(parts: Any) -> Any:  # str or bytes, as the parts are
         return _parse.urlunsplit(tuple(parts))
 
     @staticmethod
-    def urljoin(base: Any, url: Any) -> str:
+    def urljoin(base: Any, url: Any) -> Any:  # str or bytes, as the arguments are
         _text(base, "urljoin")
         _text(url, "urljoin")
         return _parse.urljoin(base, url)

@@ -20,7 +20,8 @@ from __future__ import annotations
 import builtins
 import operator
 import time
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from rqrun.sandbox.model import FailureKind
 
@@ -309,9 +310,9 @@ def checked_pow(base: Any, exp: Any, mod: Any = None) -> Any:
 
 def checked_lshift(value: Any, shift: Any) -> Any:
     """``a << b``, refusing integer results over :data:`MAX_INT_BITS`."""
-    if _is_int(value) and _is_int(shift) and value and shift > 0:
-        if shift > MAX_INT_BITS or value.bit_length() + shift > MAX_INT_BITS:
-            _too_big(f"{_short(value)} << {_short(shift)}")
+    if (_is_int(value) and _is_int(shift) and value and shift > 0
+            and (shift > MAX_INT_BITS or value.bit_length() + shift > MAX_INT_BITS)):
+        _too_big(f"{_short(value)} << {_short(shift)}")
     return value << shift
 
 
@@ -355,7 +356,8 @@ def guarded_inplacevar(op: str, target: Any, value: Any) -> Any:
         raise TypeError(f"'{op}' is not supported in scripts")
     if op == "*=" and type(target) is list and _is_int(value):
         _sequence_size(target, value)
-        return operator.imul(target, value)
+        target *= value  # list.__imul__, in place (operator.imul has no types)
+        return target
     return func(target, value)
 
 

@@ -27,10 +27,11 @@ import hmac
 import json
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-import quickjs  # type: ignore[import-untyped]  # no type information shipped
+import quickjs  # no type information shipped (mypy override in pyproject.toml)
 
 from rqrun.sandbox.guards import STATE, LimitExceeded
 from rqrun.sandbox.model import FailureKind, HostCallError

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import Any, TypedDict
 
 from rqrun.sandbox.expect import ResponseAssertion
 from rqrun.sandbox.guards import STATE, expose
@@ -191,18 +191,25 @@ def _row_args(where: str, key: Any, value: Any) -> tuple[str, str]:
 MAX_ROWS = 1_000
 
 
+class Row(TypedDict):
+    """One header, parameter or form row as a job carries it."""
+
+    key: str
+    value: Any
+
+
 class KeyValueList:
     """A list of ``{key, value}`` rows: headers (case-insensitive names) or parameters."""
 
     __slots__ = ("_rows", "_what", "_fold", "_readonly")
 
-    def __init__(self, rows: list[dict[str, Any]], what: str, fold: bool, readonly: bool) -> None:
+    def __init__(self, rows: list[Row], what: str, fold: bool, readonly: bool) -> None:
         self._rows = rows
         self._what = what
         self._fold = fold
         self._readonly = readonly
 
-    def _same(self, row: dict[str, Any], name: str) -> bool:
+    def _same(self, row: Row, name: str) -> bool:
         key = row.get("key")
         if type(key) is not str:
             return False
@@ -297,9 +304,9 @@ _BODY_MODES = ("none", "raw", "urlencoded", "formdata", "graphql", "file")
 _TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
-def _rows(value: Any) -> list[dict[str, Any]]:
+def _rows(value: Any) -> list[Row]:
     """Copy rows from a job, keeping only well-formed ``{key, value}`` dicts."""
-    rows: list[dict[str, Any]] = []
+    rows: list[Row] = []
     for row in value or ():
         if type(row) is dict and type(row.get("key")) is str:
             rows.append({"key": row["key"], "value": row.get("value")})
@@ -318,10 +325,10 @@ class Request:
         self._method = str(data.get("method") or "GET")
         self._readonly = readonly
         timeout = data.get("timeout")
-        self._timeout = timeout if type(timeout) in (int, float) and timeout > 0 else None
+        self._timeout = timeout if (type(timeout) is int or type(timeout) is float) and timeout > 0 else None
         self._headers = KeyValueList(_rows(data.get("headers")), "rq.request.headers", True, readonly)
         self._params = KeyValueList(_rows(data.get("queryParams")), "rq.request.queryParams", False, readonly)
-        mode = data.get("bodyMode") if data.get("bodyMode") in _BODY_MODES else "none"
+        mode: str = data["bodyMode"] if data.get("bodyMode") in _BODY_MODES else "none"
         body = data.get("body")
         self._mode = mode
         if type(body) is list:
@@ -403,7 +410,8 @@ class Request:
                 self._mode = "raw"
             self._body = value
         elif type(value) in (list, tuple):
-            rows = [dict(zip(("key", "value"), _row_args("rq.request.body", row, None))) for row in value]
+            pairs = [_row_args("rq.request.body", row, None) for row in value]
+            rows: list[Row] = [{"key": key, "value": text} for key, text in pairs]
             if self._mode != "formdata":
                 self._mode = "urlencoded"
             self._body = KeyValueList(rows, "rq.request.body", False, False)
@@ -442,7 +450,7 @@ class Response:
         body = data.get("body")
         self._body = body if type(body) is str else ""
         elapsed = data.get("responseTime")
-        self._time = float(elapsed) if type(elapsed) in (int, float) else 0.0
+        self._time = float(elapsed) if type(elapsed) is int or type(elapsed) is float else 0.0
 
     code = property(lambda self: self._code)
     status = property(lambda self: self._status)

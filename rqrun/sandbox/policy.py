@@ -19,7 +19,7 @@ This module imports RestrictedPython, so only the worker (and tests) import it.
 from __future__ import annotations
 
 import ast
-from typing import Any
+from typing import Any, TypeVar
 
 from RestrictedPython.transformer import RestrictingNodeTransformer
 
@@ -47,6 +47,16 @@ def _tick_stmt(node: ast.AST) -> ast.Expr:
     ast.copy_location(stmt, node)
     ast.fix_missing_locations(stmt)
     return stmt
+
+
+_Node = TypeVar("_Node", bound=ast.AST)
+
+
+def _same(kind: type[_Node], result: object) -> _Node:
+    """RestrictedPython's visitors used here return the node they were given; check and say so."""
+    if not isinstance(result, kind):
+        raise TypeError(f"RestrictedPython returned {type(result).__name__} for {kind.__name__}")
+    return result
 
 
 class RqPolicy(RestrictingNodeTransformer):
@@ -80,25 +90,25 @@ class RqPolicy(RestrictingNodeTransformer):
 
     def visit_For(self, node: ast.For) -> Any:
         """Iteration goes through ``_getiter_``; the body starts with a tick."""
-        node = super().visit_For(node)
+        node = _same(ast.For, super().visit_For(node))
         node.body.insert(0, _tick_stmt(node))
         return node
 
     def visit_While(self, node: ast.While) -> Any:
         """Allowed; the body starts with a tick so ``while True: pass`` is bounded."""
-        node = super().visit_While(node)
+        node = _same(ast.While, super().visit_While(node))
         node.body.insert(0, _tick_stmt(node))
         return node
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> Any:
         """Allowed with checked names; the body starts with a tick (bounds recursion fan-out)."""
-        node = super().visit_FunctionDef(node)
+        node = _same(ast.FunctionDef, super().visit_FunctionDef(node))
         node.body.insert(0, _tick_stmt(node))
         return node
 
     def visit_Lambda(self, node: ast.Lambda) -> Any:
         """Allowed; ``lambda: x`` becomes ``lambda: _tick_() and x`` (the tick returns True)."""
-        node = super().visit_Lambda(node)
+        node = _same(ast.Lambda, super().visit_Lambda(node))
         body = ast.BoolOp(op=ast.And(), values=[_tick_call(node), node.body])
         ast.copy_location(body, node.body)
         node.body = body
@@ -107,7 +117,7 @@ class RqPolicy(RestrictingNodeTransformer):
 
     def visit_comprehension(self, node: ast.comprehension) -> Any:
         """Iteration goes through ``_getiter_``; a tick is the first condition of each clause."""
-        node = super().visit_comprehension(node)
+        node = _same(ast.comprehension, super().visit_comprehension(node))
         node.ifs.insert(0, _tick_call(node.iter))
         ast.fix_missing_locations(node)
         return node

@@ -22,6 +22,7 @@ import resource
 import signal
 import sys
 import time
+from types import FrameType
 from typing import Any
 
 from rqrun.sandbox.model import FailureKind
@@ -146,7 +147,7 @@ class Worker:
             try:
                 script_globals.clear()
                 gc.collect()  # cycles too: a generator left in one runs its finally now, in this job
-            except BaseException:  # a finalizer hitting the budget; the trip is recorded below
+            except BaseException:  # noqa: S110 - a finalizer hitting the budget; the trip is recorded below
                 pass
             state.script_globals = None
             sys.setrecursionlimit(max(base_depth + 50, 1000))
@@ -224,7 +225,7 @@ class Worker:
                 frame = encode({"op": "result", "error": _failure(FailureKind.MEMORY, "the worker ran out of memory"),
                                 "tests": [], "console": [], "scope_ops": [], "request": None, "recycle": True})
             except Exception as exc:  # noqa: BLE001 - a worker bug: report it on this job, start the next one clean
-                frame = encode({"op": "result", "error": _failure("runtime", f"the sandbox worker failed: {_describe(exc)}"),
+                frame = encode({"op": "result", "error": _failure(FailureKind.RUNTIME, f"the sandbox worker failed: {_describe(exc)}"),
                                 "tests": [], "console": [], "scope_ops": [], "request": None, "recycle": True})
             write_all(self.out_fd, frame)
             if self.js is not None:  # the next JavaScript job's context loads while the parent works
@@ -259,11 +260,11 @@ def _describe(exc: BaseException) -> str:
 
 
 def _depth() -> int:
-    frame = sys._getframe()
+    frame: FrameType | None = sys._getframe()
     depth = 0
     while frame is not None:
         depth += 1
-        frame = frame.f_back  # type: ignore[assignment]
+        frame = frame.f_back
     return depth
 
 

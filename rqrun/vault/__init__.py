@@ -19,8 +19,8 @@ from rqrun.vault import providers
 # Providers are declared here, by module name, and imported only when an entry needs one.
 providers.declare("aws", "rqrun.vault.aws_provider")
 
-from rqrun.vault.schema import VaultEntry, host_allowed, validate_key
-from rqrun.vault.store import Vault, close_all, default_vault_path, open_vault
+from rqrun.vault.schema import VaultEntry, host_allowed, validate_key  # noqa: E402
+from rqrun.vault.store import Vault, close_all, default_vault_path, open_vault  # noqa: E402
 
 __all__ = [
     "Vault",

@@ -21,9 +21,10 @@ and a result is dropped if its mapping was changed or removed in the meantime.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from rqrun.errors import ProviderError, SecretNotFound, UsageError, VaultError
 from rqrun.vault.aws_client import AwsConfig, Credentials, FetchedValue
@@ -97,7 +98,7 @@ class FetchOutcome:
         if self.ok:
             change = "changed" if self.changed else "unchanged"
             return f"ok    {self.alias}: version {self.version_id or '?'} ({change})"
-        assert self.failure is not None
+        assert self.failure is not None  # noqa: S101 - not ok means a failure; narrows the type
         kept = f"cached value from {self.fetched_at} kept" if self.cached else "no cached value"
         return f"FAIL  {self.alias}: {self.failure.one_line()} [{kept}]"
 
@@ -312,7 +313,7 @@ def _merge(
                     version_id=(old_cache or {}).get("version_id"),
                 )
                 continue
-            assert isinstance(result, FetchedValue)
+            assert isinstance(result, FetchedValue)  # noqa: S101 - the failure case continued above
             any_ok = True
             entry["cache"] = {
                 "value": sealer.seal_secret(entry, result.value),
@@ -355,7 +356,7 @@ def fetch_on_demand(vault: Vault, config: str, alias: str) -> VaultError | None:
         return exc
     if outcome.ok:
         return None
-    assert outcome.failure is not None
+    assert outcome.failure is not None  # noqa: S101 - not ok means a failure; narrows the type
     return ProviderError(
         f"{alias!r} (AWS config {config}) has never been fetched and fetching it failed: {outcome.failure.one_line()}",
         where=str(vault.path),

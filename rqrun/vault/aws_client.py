@@ -52,7 +52,7 @@ class AwsConfig:
     endpoint_url: str | None = None
 
     @classmethod
-    def from_record(cls, name: str, record: dict[str, Any]) -> "AwsConfig":
+    def from_record(cls, name: str, record: dict[str, Any]) -> AwsConfig:
         return cls(
             name=name,
             region=str(record.get("region") or ""),
@@ -85,7 +85,7 @@ class Credentials:
         }
 
     @classmethod
-    def from_record(cls, record: dict[str, Any]) -> "Credentials":
+    def from_record(cls, record: dict[str, Any]) -> Credentials:
         return cls(record["aws_access_key_id"], record["aws_secret_access_key"], record.get("aws_session_token"))
 
 

@@ -15,8 +15,9 @@ botocore is imported inside :func:`classify` only.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 __all__ = ["CATEGORIES", "AwsFailure", "classify", "scrub", "CATEGORY_HINTS"]
 

@@ -13,8 +13,8 @@ import os
 import stat
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from rqrun.errors import VaultError
 

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from rqrun.errors import VaultError, VaultLocked
 from rqrun.vault import crypto
@@ -46,7 +47,7 @@ __all__ = [
 ]
 
 ENV_KEY = "RQRUN_VAULT_KEY"
-ENV_PASSPHRASE = "RQRUN_VAULT_PASSPHRASE"
+ENV_PASSPHRASE = "RQRUN_VAULT_PASSPHRASE"  # noqa: S105 - the variable's name, not a secret
 KEYRING_SERVICE = "rqrun"
 _PROMPT_ATTEMPTS = 3
 
@@ -309,7 +310,7 @@ def remove_slot(doc: dict[str, Any], slot: dict[str, Any]) -> None:
         if backend is not None:
             try:
                 backend.delete_password(slot.get("service", KEYRING_SERVICE), slot.get("username", _keyring_username(doc)))
-            except Exception:  # noqa: BLE001 - already gone, or the keyring refuses: the slot is gone either way
+            except Exception:  # noqa: BLE001, S110 - already gone, or the keyring refuses: the slot is gone either way
                 pass
 
 

@@ -33,8 +33,9 @@ import datetime as _dt
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from rqrun.errors import UsageError, VaultError
 from rqrun.vault import providers
@@ -79,7 +80,7 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 def utc_now() -> str:
     """ISO-8601 UTC to the second: readable in the file, sortable as text."""
-    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def validate_key(key: object) -> str:

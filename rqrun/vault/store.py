@@ -20,8 +20,9 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from rqrun.errors import UsageError, VaultError
 from rqrun.vault import fileio, providers
@@ -47,7 +48,7 @@ __all__ = ["Vault", "Sealer", "open_vault", "default_vault_path", "close_all"]
 Notify = Callable[[str], None]
 _Ident = tuple[str, str]  # (source, name)
 
-_REGISTRY: dict[Path, "Vault"] = {}
+_REGISTRY: dict[Path, Vault] = {}
 _REGISTRY_LOCK = threading.Lock()
 
 
@@ -261,7 +262,7 @@ class Vault:
         if cached is not None and cached[0] == blob["ct"]:
             return cached[1]
         with self._lock:
-            assert self._doc is not None
+            assert self._doc is not None  # noqa: S101 - an entry came from the loaded document
             self._verify(self._doc, self._key_for(self._doc))
         if ident in self._bad:
             raise self._tamper_error(entry["name"])
@@ -540,7 +541,7 @@ class Vault:
 
         self._require_file()
         self.modify(change)
-        assert self._doc is not None
+        assert self._doc is not None  # noqa: S101 - modify() loaded it; narrows the type
         return slot_infos(self._doc)[added[-1]]
 
     def key_slots(self) -> list[SlotInfo]:

@@ -15,10 +15,11 @@ import copy
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from support.servers import RecordedRequest, RecordingServer, Reply
@@ -630,12 +631,12 @@ def normalise(req: RecordedRequest, case: Case | None = None) -> dict[str, Any]:
             value = _digest(value, req.method, case.digest_credentials if case else None)
         elif lowered == "authorization" and value.startswith("AWS4-HMAC-SHA256 ") and case and case.aws_secret:
             verdict = "<valid>" if _sigv4_valid(req, case.aws_secret, value) else "<wrong>"
-            value = re.sub(r"/\d{8}/", "/<date>/", _SIGV4.sub(lambda m: m.group(0)[: m.start(6) - m.start(0)] + verdict, value))
+            value = re.sub(r"/\d{8}/", "/<date>/", _SIGV4.sub(lambda m: m.group(0)[: m.start(6) - m.start(0)] + verdict, value))  # noqa: B023 - called at once
         elif lowered == "x-amz-date":
             value = "<date>"
         elif lowered == "authorization" and value.startswith("OAuth ") and case and case.oauth1_secrets:
             verdict = "<valid>" if _oauth1_valid(req, case) else "<wrong>"
-            value = _clock_and_nonce(_OAUTH_SIGNATURE.sub(lambda m: m.group(1) + verdict, value), case)
+            value = _clock_and_nonce(_OAUTH_SIGNATURE.sub(lambda m, v=verdict: m.group(1) + v, value), case)
         elif lowered == "authorization" and value.startswith("Hawk ") and case and case.hawk_keys:
             verdict = "<valid>" if _hawk_valid(req, case, value) else "<wrong>"
             value = _clock_and_nonce(re.sub(r'mac="[^"]*"', f'mac="{verdict}"', value), case)

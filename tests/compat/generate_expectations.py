@@ -29,7 +29,17 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]  # compat_kit, and support.servers next to it
 
-from compat_kit import CASES, EXPECTED_DIR, FIXTURE_CASES, REALWORLD, REPO_ROOT, Case, normalise_all, prepare_server, rewrite  # noqa: E402
+from compat_kit import (  # noqa: E402
+    CASES,
+    EXPECTED_DIR,
+    FIXTURE_CASES,
+    REALWORLD,
+    REPO_ROOT,
+    Case,
+    normalise_all,
+    prepare_server,
+    rewrite,
+)
 from support.servers import RecordingServer  # noqa: E402
 
 NEWMAN_VERSION = "6.2.2"

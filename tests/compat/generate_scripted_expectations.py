@@ -17,9 +17,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
+from scripted_kit import SCRIPTED_CASES, SCRIPTED_DIR, expected_path, mask, newman_tests, variables  # noqa: E402
+
 from compat_kit import REALWORLD, Case, normalise_all, prepare_server, rewrite  # noqa: E402
 from generate_expectations import NEWMAN_VERSION, ensure_newman  # noqa: E402
-from scripted_kit import SCRIPTED_CASES, SCRIPTED_DIR, expected_path, mask, newman_tests, variables  # noqa: E402
 from support.servers import RecordingServer  # noqa: E402
 
 

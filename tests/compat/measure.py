@@ -24,7 +24,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from compat_kit import CASES, FIXTURE_CASES, REALWORLD, Case, load_expected, normalise_all, prepare_server, rewrite  # noqa: E402
+from compat_kit import (  # noqa: E402
+    CASES,
+    FIXTURE_CASES,
+    REALWORLD,
+    Case,
+    load_expected,
+    normalise_all,
+    prepare_server,
+    rewrite,
+)
 from support.servers import RecordingServer  # noqa: E402
 
 

@@ -44,7 +44,7 @@ def test_fixture__sends_what_newman_sends(case: Case, run_cli: RunCli, recording
     assert result.code == 0, result
     got = normalise_all(recording_server.requests.snapshot(), case)
     want: list[Request] = load_expected(case)["requests"]
-    problems = [_describe(i, w, g) for i, (w, g) in enumerate(zip(want, got)) if w != g]
+    problems = [_describe(i, w, g) for i, (w, g) in enumerate(zip(want, got, strict=False)) if w != g]
     if len(want) != len(got):
         problems.append(f"newman sent {len(want)} requests, rqrun {len(got)}")
     assert not problems, "\n".join(problems)

@@ -10,8 +10,9 @@ their reason; anything else is a failure.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -106,7 +107,7 @@ def test_realworld__sends_what_the_reference_sends(case: Case, run_cli: RunCli, 
     assert result.code == case.exit_code, result
     got = normalise_all(recording_server.requests.snapshot(), case)
     want = _expected(case)
-    problems = [_describe(i, w, g) for i, (w, g) in enumerate(zip(want, got)) if w != g]
+    problems = [_describe(i, w, g) for i, (w, g) in enumerate(zip(want, got, strict=False)) if w != g]
     if len(want) != len(got):
         problems.append(f"newman sent {len(want)} requests, rqrun {len(got)}")
     assert not problems, "\n".join(problems)
@@ -142,7 +143,7 @@ def test_realworld__as_published_scripts_run_and_requests_go_out(
     want = _expected(case) * (1 if case.data else 2)
     got = normalise_all(recording_server.requests.snapshot(), case)
     assert len(got) == len(want)
-    bad = [_describe(i, w, g) for i, (w, g) in enumerate(zip(want, got)) if not matches(w, g)]
+    bad = [_describe(i, w, g) for i, (w, g) in enumerate(zip(want, got, strict=True)) if not matches(w, g)]
     assert not bad, "\n".join(bad)
 
 

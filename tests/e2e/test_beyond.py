@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from support.build import api, auth, folder, rows, write_collection
+from support.build import api, auth, folder, write_collection
 from support.servers import Reply
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from rqrun.cli.durations import parse_duration
 from rqrun.cli.main import hoist_global_options
+
 from support.build import api, folder, write_collection
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from support.cli import REPO_ROOT
 
 EXAMPLES = REPO_ROOT / "examples"

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from support.build import api, folder, rows, write_collection
 from support.machine import require_program
 

@@ -9,9 +9,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from support.build import api, folder, write_collection

@@ -7,7 +7,6 @@ machine's speed; ``-t`` only bounds the run. Locust's CSV export is the statisti
 from __future__ import annotations
 
 import csv
-import os
 import socket
 import subprocess
 import sys

@@ -21,6 +21,7 @@ import pytest
 
 from rqrun.authsign.ntlm import NtlmCredentials, NtlmHandshake, challenge_token, offers_ntlm
 from rqrun.demo.server import LoopbackServer
+
 from support.cli import RunCli
 
 SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"

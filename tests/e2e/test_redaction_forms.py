@@ -19,11 +19,11 @@ from urllib.parse import quote
 
 import pytest
 
+from rqrun.redact import MASK
+
 from support.build import api, folder, rows, write_collection
 from support.leaks import find_leaks, output_views
 from support.servers import Reply
-
-from rqrun.redact import MASK
 
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 PEM = "-----BEGIN PRIVATE KEY-----\n" + "\n".join(

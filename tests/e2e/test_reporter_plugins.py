@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from support.build import api, folder, write_collection
 
 PLUGIN = '''

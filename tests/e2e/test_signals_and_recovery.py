@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from support.build import api, folder, write_collection
 from support.servers import RecordedRequest, RecordingServer, Reply
 

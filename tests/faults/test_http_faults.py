@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import trustme
+
 from faultserver import HUGE_BYTES, FaultServer, free_port
 from support.build import api, folder, write_collection
 from support.cli import CliResult, RunCli
@@ -212,7 +213,7 @@ def test_every_fault_in_one_run(run_cli: RunCli, tmp_path: Path, recording_serve
     assert [(e["iteration"], e["item"]["name"]) for e in executions] == [
         (i, name) for i in range(2) for name, _, _ in cases
     ]
-    for execution, (_, _, kind) in zip(executions, cases * 2):
+    for execution, (_, _, kind) in zip(executions, cases * 2, strict=True):
         got = execution["error"]["kind"] if execution["error"] else None
         assert got == kind, execution
     codes = [e["response"]["code"] for e in executions if e["response"]]

@@ -34,6 +34,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from rqrun.cli.main import main as rqrun_main
+
 from support.cli import TEST_VAULT_KEY
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

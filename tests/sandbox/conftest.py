@@ -10,7 +10,8 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -42,7 +43,7 @@ def script_job() -> Callable[..., ScriptJob]:
 
 
 @pytest.fixture
-def recording_host() -> Callable[..., "RecordingHost"]:
+def recording_host() -> Callable[..., RecordingHost]:
     return RecordingHost
 
 

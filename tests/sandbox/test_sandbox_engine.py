@@ -12,7 +12,15 @@ from typing import Any
 
 import pytest
 
-from rqrun.sandbox import FailureKind, HostCallError, ScriptEngine, ScriptFailure, ScriptJob, ScriptResult, TestOutcome
+from rqrun.sandbox import (
+    FailureKind,
+    HostCallError,
+    ScriptEngine,
+    ScriptFailure,
+    ScriptJob,
+    ScriptResult,
+    TestOutcome,
+)
 from rqrun.sandbox.engine import _WorkerProcess
 
 

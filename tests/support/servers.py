@@ -19,16 +19,17 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
-from typing import Any, Callable, Iterator, Mapping, Sequence, Union
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from rqrun.demo.server import LoopbackServer, parse_multipart
 
 __all__ = ["RecordingServer", "RecordedRequest", "Part", "Reply", "RequestLog"]
 
-HeadersIn = Union[Mapping[str, str], Sequence[tuple[str, str]], None]
+HeadersIn = Mapping[str, str] | Sequence[tuple[str, str]] | None
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from rqrun.script_language import LANGUAGE_NAMES, Language, decide, parses_as_javascript, with_marker
+from rqrun.script_language import (
+    LANGUAGE_NAMES,
+    Language,
+    decide,
+    parses_as_javascript,
+    with_marker,
+)
 
 
 @pytest.mark.parametrize("source", [

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from rqrun.sandbox import ScriptEngine
+
 from test_sandbox_attacks import LIMIT_S, NO_ATTR, NOT_AVAILABLE, WATCHED, A, Attack, _text_of
 
 TOO_LARGE = "would be too large"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from pm_harness import PmContext
 
 DATA = ("var L = require('lodash'); var users = [{id: 3, name: 'c', role: 'admin', tags: ['x']},"

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from pm_harness import PmContext
 
 # 2026-03-07T09:05:03.045Z, a Saturday.
-T = datetime(2026, 3, 7, 9, 5, 3, 45000, tzinfo=timezone.utc)
+T = datetime(2026, 3, 7, 9, 5, 3, 45000, tzinfo=UTC)
 MS = int(T.timestamp() * 1000)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 import quickjs
-
 from pm_harness import PmContext
 
 

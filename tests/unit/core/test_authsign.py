@@ -8,7 +8,7 @@ on the wire by tests/compat/test_fixture_compat.py.)
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import jwt as pyjwt
 import pytest
@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from rqrun.authsign import awsv4, hawk, oauth1
 from rqrun.authsign.jwt_bearer import make_token
 
-NOW = datetime(2026, 12, 1, 10, 30, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, 10, 30, 0, tzinfo=UTC)
 KEYS = {"accessKey": "AKIDEXAMPLE", "secretKey": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "region": "eu-west-1", "service": "execute-api"}
 
 

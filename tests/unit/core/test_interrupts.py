@@ -18,9 +18,8 @@ def test_a_signal_during_an_event_is_raised_after_every_listener_saw_it() -> Non
     seen: list[str] = []
     bus.subscribe(lambda event: os.kill(os.getpid(), signal.SIGTERM))
     bus.subscribe(lambda event: seen.append("second"))
-    with interrupts.handling():
-        with pytest.raises(Interrupted) as info:
-            bus.emit(IterationStarted(0))
+    with interrupts.handling(), pytest.raises(Interrupted) as info:
+        bus.emit(IterationStarted(0))
     assert seen == ["second"]
     assert (info.value.signal_name, info.value.exit_code) == ("SIGTERM", 143)
 

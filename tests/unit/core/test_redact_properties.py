@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import rqrun
+
 from support.build import api, folder, rows, write_collection
 from support.cli import TEST_VAULT_KEY
 from support.leaks import find_leaks, output_views

@@ -93,7 +93,7 @@ def test_pre_request_variable_is_used_by_the_same_request(collection: Collection
 
 def test_every_request_has_tests_and_every_script_is_python(collection: Collection) -> None:
     scripts = [collection.scripts.post_response]
-    for chain, request in collection.walk():
+    for _chain, request in collection.walk():
         assert request.scripts.post_response is not None, request.name
         assert "rq.test(" in request.scripts.post_response.source, request.name
         scripts += [request.scripts.pre_request, request.scripts.post_response]

@@ -15,7 +15,15 @@ def test_api__all_is_the_loaders() -> None:
 
 
 def test_api__every_module_declares_all() -> None:
-    from rqrun.formats import _reading, _warnings, datafile, environments, postman, requestly, workspace
+    from rqrun.formats import (
+        _reading,
+        _warnings,
+        datafile,
+        environments,
+        postman,
+        requestly,
+        workspace,
+    )
 
     for module in (_reading, _warnings, datafile, environments, postman, requestly, workspace):
         assert module.__all__, module.__name__

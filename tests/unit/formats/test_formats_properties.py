@@ -7,8 +7,9 @@ replace one node anywhere in it with random JSON: that reaches the code deep ins
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -257,7 +258,7 @@ def test_properties__csv_written_by_a_csv_writer_reads_back(workdir: Path, width
     path = workdir / "table.csv"
     path.write_text(out.getvalue(), encoding="utf-8", newline="")
     loaded = load_data(path)
-    assert loaded == [{h: typed_cell(c) for h, c in zip(header, r)} for r in rows]
+    assert loaded == [{h: typed_cell(c) for h, c in zip(header, r, strict=True)} for r in rows]
 
 
 @SETTINGS

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import io
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
-from reporter_kit import SECRET, Harness
 
 from rqrun.options import RunOptions
 from rqrun.redact import Redactor
 from rqrun.reporters import ReporterContext
+
+from reporter_kit import SECRET, Harness
 
 
 @pytest.fixture

@@ -5,14 +5,14 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from reporter_kit import SECRET, FakeTTY, Harness, execution
-
 from rqrun.events import Cursor, ErrorInfo, RunWarning
 from rqrun.events import TestResult as Result  # aliased: pytest would try to collect Test*
 from rqrun.options import RunOptions
 from rqrun.redact import Redactor
 from rqrun.reporters import ReporterContext
 from rqrun.reporters.cli import CliReporter, format_duration, format_size
+
+from reporter_kit import SECRET, FakeTTY, Harness, execution
 
 FAILING = execution(
     position=1,

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reporter_kit import FINISHED_AT, SECRET, STARTED_AT, Harness, execution
 
 from rqrun._version import __version__
 from rqrun.errors import RunError, ScriptError, VaultLocked
@@ -23,6 +22,8 @@ from rqrun.events import TestResult as Result  # aliased: pytest would try to co
 from rqrun.reporters import create_reporters
 from rqrun.reporters._html_render import MAX_BODY_CHARS
 from rqrun.reporters.html import HtmlReporter
+
+from reporter_kit import FINISHED_AT, SECRET, STARTED_AT, Harness, execution
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 

@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reporter_kit import FINISHED_AT, SECRET, STARTED_AT, Harness, execution
 
 from rqrun._version import __version__
 from rqrun.errors import RunError, ScriptError, VaultLocked
 from rqrun.events import ErrorInfo, ItemFinished, RunWarning
 from rqrun.events import TestResult as Result  # aliased: pytest would try to collect Test*
 from rqrun.reporters.json_report import JsonReporter
+
+from reporter_kit import FINISHED_AT, SECRET, STARTED_AT, Harness, execution
 
 FAILING = execution(
     position=1,

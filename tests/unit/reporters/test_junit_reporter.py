@@ -6,11 +6,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from reporter_kit import SECRET, Harness, execution
-
 from rqrun.events import ErrorInfo
 from rqrun.events import TestResult as Result  # aliased: pytest would try to collect Test*
 from rqrun.reporters.junit import JunitReporter, xml_attr, xml_text
+
+from reporter_kit import SECRET, Harness, execution
 
 FAILING = execution(
     position=1,

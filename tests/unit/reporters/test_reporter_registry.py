@@ -57,7 +57,7 @@ def test_builtins_are_built_in_order_deduplicated_and_case_insensitive(make_ctx:
 class _Recorder:
     name = "recorder"
     owns_terminal = True
-    instances: list["_Recorder"] = []
+    instances: list[_Recorder] = []
 
     def __init__(self, bus: EventBus, ctx: Any) -> None:
         self.events: list[object] = []

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reporter_kit import Harness, execution
 
 from rqrun.events import ErrorInfo
 from rqrun.events import TestResult as Result  # aliased: pytest would try to collect Test*
@@ -24,6 +23,8 @@ from rqrun.reporters import ReporterContext
 from rqrun.reporters.cli import CliReporter
 from rqrun.reporters.html import HtmlReporter
 from rqrun.reporters.junit import JunitReporter
+
+from reporter_kit import Harness, execution
 
 SECRET = "ab\x1bcd-secret-value\r\nline-two-of-it"
 VARIANT = "ab\x07cd-secret-value\r\nline-two-of-it"  # another control character

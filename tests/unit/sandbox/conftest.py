@@ -8,7 +8,8 @@ process-level limits are tested through the engine in ``tests/sandbox``.
 from __future__ import annotations
 
 import gc
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 

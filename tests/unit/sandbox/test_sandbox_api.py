@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -379,7 +380,7 @@ def test_script_failure_kinds_are_one_enum_that_reads_as_text() -> None:
 
     from rqrun.sandbox.model import FAILURE_KINDS, FailureKind, ScriptFailure
 
-    assert FAILURE_KINDS == {kind.value for kind in FailureKind}
+    assert {kind.value for kind in FailureKind} == FAILURE_KINDS
     failure = ScriptFailure("timeout", "too slow")  # type: ignore[arg-type]
     assert failure.kind is FailureKind.TIMEOUT
     assert f"{failure.kind}" == "timeout" and json.dumps({"kind": failure.kind}) == '{"kind": "timeout"}'

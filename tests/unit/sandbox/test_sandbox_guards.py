@@ -11,8 +11,18 @@ import pytest
 
 from rqrun.sandbox import facades, guards
 from rqrun.sandbox.guards import (
-    MAX_INT_BITS, STATE, LimitExceeded, checked_lshift, checked_mul, checked_pow, guarded_getattr,
-    guarded_getitem, guarded_hasattr, guarded_inplacevar, guarded_write, make_builtins,
+    MAX_INT_BITS,
+    STATE,
+    LimitExceeded,
+    checked_lshift,
+    checked_mul,
+    checked_pow,
+    guarded_getattr,
+    guarded_getitem,
+    guarded_hasattr,
+    guarded_inplacevar,
+    guarded_write,
+    make_builtins,
 )
 
 

@@ -9,7 +9,13 @@ import pytest
 
 from rqrun.errors import UsageError, VaultError
 from rqrun.vault import schema
-from rqrun.vault.schema import VaultEntry, host_allowed, normalize_hosts, parse_document, validate_key
+from rqrun.vault.schema import (
+    VaultEntry,
+    host_allowed,
+    normalize_hosts,
+    parse_document,
+    validate_key,
+)
 
 
 @pytest.mark.parametrize("key", ["a", "apiKey", "db.user-name_2", "A" * 256, "1.2.3"])

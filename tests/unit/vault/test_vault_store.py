@@ -192,7 +192,7 @@ def test_tampered_entries_fail_closed_and_file_is_untouched(vault_path: Path, ma
     vault.set("c", "value-c")
     tampered = _tamper(vault_path, edit)
     victim = make_vault()
-    bad = [k for k in victim.keys() if k != "c"]
+    bad = [k for k in victim.keys() if k != "c"]  # noqa: SIM118 - Vault is not a dict
     with pytest.raises(VaultError) as info:
         for key in bad:
             victim.get(key)
@@ -278,7 +278,7 @@ def test_provider_entries_are_read_only_and_win(make_vault: Any) -> None:
     fresh = make_vault()
     assert fresh.get("db") == "aws-value" and fresh.is_read_only("db") and not fresh.is_read_only("other")
     assert fresh.has("pending") and fresh.get("pending") is None
-    assert "stg" not in fresh.keys()
+    assert "stg" not in fresh.keys()  # noqa: SIM118 - Vault is not a dict
     for call in (lambda: fresh.set("db", "new"), lambda: fresh.unset("db"), lambda: fresh.set("pending", "v")):
         with pytest.raises(VaultError) as info:
             call()
@@ -297,7 +297,7 @@ def test_permission_warnings(vault_path: Path, make_vault: Any, notices: list[st
     make_vault()
     assert notices == []
     os.chmod(vault_path, 0o644)
-    os.chmod(vault_path.parent, 0o755)
+    os.chmod(vault_path.parent, 0o755)  # noqa: S103 - an ordinary directory mode again
     make_vault()
     assert any("mode is 0644" in n and "chmod 0600" in n for n in notices)
     assert any("directory mode is 0755" in n for n in notices)

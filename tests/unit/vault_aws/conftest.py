@@ -7,14 +7,17 @@ files and no instance metadata, and every client runs inside moto's ``mock_aws``
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 
 import rqrun.vault
 from rqrun.vault import Vault, aws
+
 from aws_kit import CREDS, REGION, Faults
+
 
 @pytest.fixture(autouse=True)
 def aws_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:

@@ -7,13 +7,15 @@ category, the cached value stays and still resolves, and the other secrets are u
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
-from aws_kit import SECRET_KEY, Faults
 from rqrun.errors import ProviderError
 from rqrun.vault import Vault, aws
+
+from aws_kit import SECRET_KEY, Faults
 
 FAULTS = [
     (400, "ExpiredTokenException", "The security token included in the request is expired", "auth-expired"),

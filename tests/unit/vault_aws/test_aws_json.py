@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rqrun.vault.dotted import MAX_DEPTH, SecretFormatError, compact, flatten_text, parse_secret_json
+from rqrun.vault.dotted import (
+    MAX_DEPTH,
+    SecretFormatError,
+    compact,
+    flatten_text,
+    parse_secret_json,
+)
 
 SAMPLE = (
     '{"dbCredentials": {"username": "admin", "port": 5432, "ratio": 1.50, '

@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
-from aws_kit import Faults
 from rqrun.errors import ProviderError, UsageError, VaultError
 from rqrun.vault import Vault, aws
+
+from aws_kit import Faults
 
 
 @pytest.fixture
