@@ -160,7 +160,11 @@ def _run(run_cli: Any, path: Path, url: str) -> None:
         if value is not None:
             args += ["--env-var", f"{key}={value}"]
     result = run_cli(*args)
-    assert result.code in (0, 1), result
+    # The recording server answers every request with the same small object, so a script that
+    # reads `data[0].id` from a list fails (exit 4, as Newman reports a script error): the
+    # comparison is about the requests both files send.
+    assert result.code in (0, 1, 4), result
+    assert "Traceback" not in result.output, result
 
 
 @pytest.fixture()
@@ -172,10 +176,6 @@ def corpus(tmp_path: Path) -> Path:
     return path
 
 
-_PM_RUNTIME = Path(__file__).resolve().parents[2] / "rqrun" / "sandbox" / "js" / "pm_runtime.js"
-
-
-@pytest.mark.skipif(not _PM_RUNTIME.is_file(), reason="both files' pm scripts need the pm runtime (rqrun/sandbox/js/pm_runtime.js)")
 def test_converted_collection_sends_the_same_requests(run_cli: Any, corpus: Path, recording_server: Any) -> None:
     out = corpus.parent / "shop.requestly.json"
     result = run_cli("import", "postman", corpus, "-o", out)

@@ -42,12 +42,12 @@ def test_unknown_dynamic_name_is_sent_as_written_and_said_once(
 def test_unsupported_auth_warning_is_said_once_a_run(
     run_cli: RunCli, recording_server: RecordingServer, tmp_path: Path
 ) -> None:
-    auth = {"type": "ntlm", "ntlm": [{"key": "username", "value": "u"}]}
+    auth = {"type": "asap", "asap": [{"key": "kid", "value": "k"}]}
     path = _collection(tmp_path, [_get("a", recording_server.url + "/a"), _get("b", recording_server.url + "/b")], auth=auth)
     result = run_cli("run", path, "-n", "3", "--reporters", "cli,json", "--reporter-json-export", tmp_path / "r.json")
     assert result.code == 0, result
     assert len(recording_server.requests) == 6
-    assert [w for w in _warnings(result) if "not supported" in w] == ["auth type 'ntlm' is not supported: sent without it"]
+    assert [w for w in _warnings(result) if "not supported" in w] == ["auth type 'asap' is not supported: sent without it"]
 
 
 def test_bearer_of_an_empty_variable_is_sent(run_cli: RunCli, recording_server: RecordingServer, tmp_path: Path) -> None:
